@@ -1,0 +1,170 @@
+"""The library behind the CLI: load -> resolve layout -> render -> write. One call per command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import Text
+from .errors import DataError, HandoutsError, Problem
+from .layout import Layout, load_labels, load_layout
+from .library import (
+    DATA_DIR,
+    Library,
+    find_routine,
+    link_warnings,
+    load_clinic,
+    load_library,
+    load_routine,
+    routine_files,
+    shown,
+)
+from .model import Clinic, Personal, Routine
+from .output import write_atomic
+from .render.common import Meta
+from .render.fonts import check_glyphs, font_set, glyph_problems
+from .render.handout import HandoutJob, render_handout
+from .render.text import plain
+
+OUT_DIR = Path("out")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where things are: shared by every command."""
+
+    data_dir: Path = DATA_DIR
+    out_dir: Path = OUT_DIR
+    clinic_file: Path | None = None
+
+    def clinic(self) -> Clinic:
+        return load_clinic(self.clinic_file, self.data_dir)
+
+
+def load_routines(refs: Sequence[str], ctx: Context) -> list[Routine]:
+    """Routines by path or id; every problem in every file reported at once."""
+    routines: list[Routine] = []
+    problems: list[Problem] = []
+    for ref in refs:
+        try:
+            routines.append(load_routine(find_routine(ref, ctx.data_dir)))
+        except HandoutsError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    return routines
+
+
+def label_texts(labels: dict[str, str], layout: Layout) -> list[Text]:
+    return [Text(v, layout.source or "layout", 1, 1) for v in labels.values()]
+
+
+def titles_in(data_dir: Path, extra: Iterable[Routine]) -> dict[str, str]:
+    """Titles for Previous / Next: the routines at hand, and the library where it loads."""
+    titles = {r.id: str(r.title) for r in extra}
+    for rid, path in routine_files(data_dir).items():
+        if rid not in titles:
+            try:
+                titles[rid] = str(load_routine(path).title)
+            except HandoutsError:
+                continue  # `validate` reports it; a neighbour's typo must not stop this one
+    return titles
+
+
+def render_handout_pdf(
+    routines: Sequence[Routine],
+    layout: Layout,
+    clinic: Clinic,
+    personal: Personal,
+    titles: dict[str, str],
+    language: str | None = None,
+) -> bytes:
+    """Check every character can print, then render. Pure: returns bytes, writes nothing."""
+    lang = language or routines[0].language
+    labels = load_labels(lang, layout)
+    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
+    texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
+    check_glyphs(texts + label_texts(labels, layout), fonts)
+    meta = Meta(
+        title=" \u00b7 ".join(plain(r.title) for r in routines),
+        author=str(clinic.name or routines[0].author or ""),
+        subject=str(routines[0].category or ""),
+        lang=lang,
+    )
+    job = HandoutJob(routines, layout, fonts, labels, clinic, personal, titles, meta)
+    return render_handout(job)
+
+
+def handout(
+    refs: Sequence[str],
+    ctx: Context,
+    layout_name: str = "letter",
+    output: Path | None = None,
+    personal: Personal | None = None,
+) -> Path:
+    """`handouts handout`: one PDF for one or more routines."""
+    routines = load_routines(refs, ctx)
+    layout = load_layout(layout_name)
+    data = render_handout_pdf(
+        routines, layout, ctx.clinic(), personal or Personal(), titles_in(ctx.data_dir, routines)
+    )
+    target = output or ctx.out_dir / f"{routines[0].id}.pdf"
+    return write_atomic(target, data)
+
+
+@dataclass
+class Report:
+    """What `validate` found: files checked, problems (errors) and warnings."""
+
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def validate(paths: Sequence[Path], ctx: Context, layout_name: str = "letter") -> Report:
+    """Check routine files (or folders of them), glyphs included, without rendering."""
+    files: list[Path] = []
+    for p in paths or [ctx.data_dir / "routines"]:
+        if p.is_dir():
+            files += sorted(p.rglob("*.yaml"))
+        else:
+            files.append(p)
+    report = Report()
+    loaded: list[Routine] = []
+    layout = load_layout(layout_name)
+    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
+    for f in files:
+        report.checked += 1
+        try:
+            routine = load_routine(f)
+        except HandoutsError as exc:
+            report.problems += exc.problems
+            continue
+        loaded.append(routine)
+        report.problems += glyph_problems(routine.texts(), fonts)
+    known = set(routine_files(ctx.data_dir)) | {r.id for r in loaded}
+    report.warnings = link_warnings(loaded, known)
+    return report
+
+
+def library(ctx: Context) -> Library:
+    return load_library(ctx.data_dir)
+
+
+def build(ctx: Context, layout_name: str = "letter") -> list[Path]:
+    """`handouts build`: every product for everything in the data folder, into out/."""
+    lib = load_library(ctx.data_dir)
+    if lib.problems:
+        raise DataError(lib.problems)
+    clinic = ctx.clinic()
+    layout = load_layout(layout_name)
+    titles = {r.id: str(r.title) for r in lib.routines.values()}
+    written = []
+    for routine in lib.routines.values():
+        data = render_handout_pdf([routine], layout, clinic, Personal(), titles)
+        written.append(write_atomic(ctx.out_dir / f"{routine.id}.pdf", data))
+    return written
+
+
+__all__ = ["Context", "build", "handout", "library", "shown", "validate"]

@@ -1,0 +1,166 @@
+"""Turning composed YAML nodes into typed values, collecting every problem on the way.
+
+Shared by the routine, booklet, program, clinic and layout readers so that all of them word
+their errors the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from .errors import DataError, Problem
+from .yamlsrc import Node, did_you_mean
+
+T = TypeVar("T")
+
+
+class Text(str):
+    """Text from a data file that remembers where it was written (for glyph errors)."""
+
+    path: str
+    line: int
+    col: int
+    style: str | None
+
+    def __new__(cls, value: str, path: str = "", line: int = 0, col: int = 0) -> Text:
+        obj = super().__new__(cls, value)
+        obj.path, obj.line, obj.col, obj.style = path, line, col, None
+        return obj
+
+    def position_of(self, index: int) -> tuple[int, int]:
+        """Best line and column of character `index` of this text in its file."""
+        if self.style in (None, "'", '"') and "\n" not in self[:index]:
+            return self.line, self.col + index + (1 if self.style else 0)
+        if self.style == "|":
+            return self.line + 1 + self[:index].count("\n"), 1
+        return self.line, self.col
+
+
+class Checker:
+    """Collects problems for one file; `done()` raises them all at once."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.path, node.line, node.col, message))
+
+    def done(self) -> None:
+        if self.problems:
+            raise DataError(self.problems)
+
+    # -- shapes ---------------------------------------------------------------------------
+    def mapping(
+        self,
+        node: Node,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+        what: str = "",
+    ) -> dict[str, Node]:
+        """The keys of a mapping node; unknown keys and missing required keys are problems."""
+        if node.kind != "map":
+            name = what if what.startswith("the ") else f"'{what}'"
+            self.error(node, f"{name} must be a mapping of keys, not {node.describe()}")
+            return {}
+        names = tuple(allowed)
+        out: dict[str, Node] = {}
+        for key, (key_node, value) in node.keys.items():
+            if key not in names:
+                where = f" in {what}" if what else ""
+                self.error(key_node, f"unknown key '{key}'{where}{did_you_mean(key, names)}")
+            else:
+                out[key] = value
+        for key in required:
+            if key not in out and key in names:
+                where = f" to {what}" if what else ""
+                self.error(node, f"missing required key '{key}'; add '{key}:'{where}")
+        return out
+
+    def text(self, node: Node, what: str, *, allow_empty: bool = False) -> Text | None:
+        if node.kind != "str":
+            self.error(node, f"'{what}' must be text, not {node.describe()}")
+            return None
+        value = node.text
+        if not value.strip() and not allow_empty:
+            self.error(node, f"'{what}' is empty")
+            return None
+        control = next(
+            (i for i, ch in enumerate(value) if _is_forbidden_control(ch)),
+            None,
+        )
+        text = Text(value, self.path, node.line, node.col)
+        text.style = node.style
+        if control is not None:
+            line, col = text.position_of(control)
+            self.problems.append(
+                Problem(
+                    self.path,
+                    line,
+                    col,
+                    f"control character U+{ord(value[control]):04X} in '{what}' cannot be printed",
+                )
+            )
+            return None
+        return text
+
+    def text_list(self, node: Node, what: str, *, single_ok: bool = True) -> list[Text]:
+        """A list of text items; a single text is a list of one when `single_ok`."""
+        if node.kind == "str" and single_ok:
+            one = self.text(node, what)
+            return [one] if one is not None else []
+        return self.seq(node, what, lambda item, i: self.text(item, f"{what}[{i + 1}]"))
+
+    def seq(
+        self, node: Node, what: str, each: Callable[[Node, int], T | None], *, limit: int = 500
+    ) -> list[T]:
+        if node.kind != "seq":
+            self.error(
+                node, f"'{what}' must be a list (lines starting with '- '), not {node.describe()}"
+            )
+            return []
+        if len(node.items) > limit:
+            self.error(node, f"'{what}' has {len(node.items):,} items; the limit is {limit:,}")
+            return []
+        out = []
+        for i, item in enumerate(node.items):
+            value = each(item, i)
+            if value is not None:
+                out.append(value)
+        return out
+
+    def choice(self, node: Node, what: str, choices: Iterable[str]) -> str | None:
+        options = tuple(choices)
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if value not in options:
+            self.error(
+                node,
+                f"'{what}' must be one of {', '.join(options)}, not '{value}'"
+                f"{did_you_mean(value, options)}",
+            )
+            return None
+        return str(value)
+
+    def pattern(self, node: Node, what: str, regex: str, hint: str) -> Text | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if not re.fullmatch(regex, value):
+            self.error(node, f"'{what}' {hint}, not '{value}'")
+            return None
+        return value
+
+
+def _is_forbidden_control(ch: str) -> bool:
+    code = ord(ch)
+    return (code < 0x20 and ch not in "\n") or 0x7F <= code < 0xA0
+
+
+DATE_RE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+ID_RE = r"[a-z0-9][a-z0-9-]{0,79}"
+LANG_RE = r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*"
+URL_RE = r"https?://[^\s<>\"]+"

@@ -1,0 +1,162 @@
+"""The `handouts` command: parse options, make one library call, print what was written.
+
+This is the only place an error becomes an exit status: every HandoutsError prints as
+`path:line:col: message` lines on stderr and exits 1, with no traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import api
+from .check import DATE_RE, Text
+from .errors import HandoutsError, Problem
+from .layout import available_layouts, load_layout, show_layout
+from .model import Personal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HandoutsError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _option_text(name: str, value: str | None) -> Text | None:
+    return Text(value, f"<{name}>", 1, 1) if value else None
+
+
+@click.group()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder with routines/, booklets/, programs/, clinic.yaml.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder where PDFs are written.",
+)
+@click.option(
+    "--clinic",
+    "clinic_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Clinic profile (default: DATA/clinic.yaml).",
+)
+@click.version_option(package_name="handouts")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path, out_dir: Path, clinic_file: Path | None) -> None:
+    """Exercise routines written once as YAML -> printable handouts, cards and booklets."""
+    ctx.obj = api.Context(data_dir=data_dir, out_dir=out_dir, clinic_file=clinic_file)
+
+
+@main.command()
+@click.argument("routines", nargs=-1, required=True)
+@click.option("--layout", default="letter", show_default=True, help="Layout name or file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.option("--patient", help="Patient's name, printed on every page.")
+@click.option("--clinician", help="Clinician's name.")
+@click.option("--date", "date", help="Date to print, YYYY-MM-DD (never the clock by default).")
+@click.option("--note", help="A note from the clinician, printed under the title.")
+@click.pass_obj
+@reports_errors
+def handout(
+    ctx: api.Context,
+    routines: tuple[str, ...],
+    layout: str,
+    output: Path | None,
+    patient: str | None,
+    clinician: str | None,
+    date: str | None,
+    note: str | None,
+) -> None:
+    """Write a full-page handout for ROUTINES (ids or files) into one PDF."""
+    import re
+
+    if date is not None and not re.fullmatch(DATE_RE, date):
+        raise HandoutsError(
+            [Problem("<--date>", 1, 1, f"--date must look like 2026-01-31, not '{date}'")]
+        )
+    personal = Personal(
+        _option_text("--patient", patient), _option_text("--clinician", clinician),
+        _option_text("--date", date), _option_text("--note", note),
+    )  # fmt: skip
+    click.echo(api.handout(list(routines), ctx, layout, output, personal))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+@reports_errors
+def validate(ctx: api.Context, paths: tuple[Path, ...]) -> None:
+    """Check routine files or folders (default: DATA/routines) without printing anything."""
+    report = api.validate(list(paths), ctx)
+    for problem in report.warnings:
+        click.echo(str(problem), err=True)
+    if report.problems:
+        raise HandoutsError(report.problems)
+    click.echo(f"{report.checked} file(s) OK")
+
+
+@main.command("list")
+@click.pass_obj
+@reports_errors
+def list_(ctx: api.Context) -> None:
+    """List the routines in the library: id, title, category."""
+    lib = api.library(ctx)
+    for routine in lib.routines.values():
+        click.echo(f"{routine.id}\t{routine.title}\t{routine.category or ''}")
+    for problem in lib.problems:
+        click.echo(str(problem), err=True)
+    if lib.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--layout", default="letter", show_default=True, help="Handout layout.")
+@click.pass_obj
+@reports_errors
+def build(ctx: api.Context, layout: str) -> None:
+    """Build every product for everything in the data folder into the out folder."""
+    for path in api.build(ctx, layout):
+        click.echo(path)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+@reports_errors
+def layouts(ctx: click.Context) -> None:
+    """List the layouts, one line each."""
+    if ctx.invoked_subcommand is None:
+        for name in available_layouts():
+            layout = load_layout(name)
+            click.echo(f"{name}\t{layout.kind}\t{layout.description}")
+
+
+@layouts.command("show")
+@click.argument("name")
+@reports_errors
+def layouts_show(name: str) -> None:
+    """Print the fully resolved layout NAME as YAML."""
+    click.echo(show_layout(load_layout(name)), nl=False)

@@ -1,0 +1,46 @@
+"""One exception tree. Every data problem knows its file, line and column.
+
+The CLI (and only the CLI) turns these into `path:line:col: message` lines and exit status 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one place in one file. Lines and columns are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class HandoutsError(Exception):
+    """Base class: anything the user can fix. Carries one or more Problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: str, line: int, col: int, message: str) -> HandoutsError:
+        return cls([Problem(path, line, col, message)])
+
+
+class DataError(HandoutsError):
+    """The YAML (routine, booklet, program, clinic, layout) is malformed or invalid."""
+
+
+class RenderError(HandoutsError):
+    """The data is valid but cannot be printed as asked (missing glyph, card overflow...)."""
+
+
+def fail(path: str, line: int, col: int, message: str) -> DataError:
+    return DataError([Problem(path, line, col, message)])

@@ -1,0 +1,232 @@
+"""The routine type and how a composed YAML file becomes one. No file I/O, no ReportLab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from .check import DATE_RE, ID_RE, LANG_RE, URL_RE, Checker, Text
+from .yamlsrc import Node, Source
+
+DOSAGE_KEYS = ("sets", "reps", "hold", "frequency", "side")
+"""Dosage fields, in the order a handout and a card print them."""
+
+
+@dataclass(frozen=True)
+class Image:
+    path: PurePath  # as written, relative to the data file
+    caption: Text | None
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Step:
+    text: Text
+    image: Image | None = None
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    by: Text | None
+    on: Text | None
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    path: str  # the file, as shown in messages
+    title: Text
+    steps: tuple[Step, ...]
+    category: Text | None = None
+    summary: Text | None = None
+    equipment: tuple[Text, ...] = ()
+    benefits: tuple[Text, ...] = ()
+    cautions: tuple[Text, ...] = ()
+    test: tuple[Text, ...] = ()
+    aftercare: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = ()
+    quick_reference: tuple[Text, ...] = ()
+    dosage: dict[str, Text] = field(default_factory=dict)
+    image: Image | None = None
+    video: Text | None = None
+    previous: Text | None = None
+    next: Text | None = None
+    language: str = "en"
+    source: Text | None = None
+    author: Text | None = None
+    license: Text | None = None
+    reviewed: Reviewed | None = None
+
+    def texts(self) -> list[Text]:
+        """Every piece of printable text, in the order the default layout prints it."""
+        out: list[Text] = [t for t in (self.category, self.title) if t is not None]
+        out += self.equipment
+        out += [t for t in (self.summary,) if t is not None]
+        if self.image is not None and self.image.caption is not None:
+            out.append(self.image.caption)
+        for group in (self.benefits, self.cautions, self.test):
+            out += group
+        for step in self.steps:
+            out.append(step.text)
+            if step.image is not None and step.image.caption is not None:
+                out.append(step.image.caption)
+        for group in (self.aftercare, self.notes, self.quick_reference):
+            out += group
+        out += [self.dosage[k] for k in DOSAGE_KEYS if k in self.dosage]
+        if self.video is not None:
+            out.append(self.video)
+        out += [t for t in (self.source, self.author, self.license) if t]
+        if self.reviewed is not None:
+            out += [t for t in (self.reviewed.by, self.reviewed.on) if t]
+        return out
+
+
+ROUTINE_KEYS = (
+    "id", "title", "category", "summary", "equipment", "benefits", "cautions", "test",
+    "steps", "aftercare", "notes", "quick_reference", "dosage", "image", "video",
+    "previous", "next", "language", "source", "author", "license", "reviewed",
+)  # fmt: skip
+LIST_FIELDS = ("equipment", "benefits", "cautions", "test", "aftercare", "notes",
+               "quick_reference")  # fmt: skip
+TEXT_FIELDS = ("category", "summary", "source", "author", "license")
+
+
+def image_from_node(c: Checker, node: Node, what: str) -> Image | None:
+    """`image: path` or `image: {path, caption}`."""
+    if node.kind == "str":
+        path = c.text(node, what)
+        return Image(PurePath(path), None, node.line, node.col) if path else None
+    keys = c.mapping(node, ("path", "caption"), ("path",), what=what)
+    if "path" not in keys:
+        return None
+    path = c.text(keys["path"], f"{what}.path")
+    caption = c.text(keys["caption"], f"{what}.caption") if "caption" in keys else None
+    if path is None:
+        return None
+    where = keys["path"]
+    return Image(PurePath(path), caption, where.line, where.col)
+
+
+def dosage_from_node(c: Checker, node: Node, what: str = "dosage") -> dict[str, Text]:
+    keys = c.mapping(node, DOSAGE_KEYS, what=what)
+    out: dict[str, Text] = {}
+    for key in DOSAGE_KEYS:
+        if key in keys:
+            value = c.text(keys[key], f"{what}.{key}")
+            if value is not None:
+                out[key] = value
+    return out
+
+
+def _step(c: Checker, node: Node, i: int) -> Step | None:
+    what = f"steps[{i + 1}]"
+    if node.kind == "str":
+        text = c.text(node, what)
+        return Step(text) if text is not None else None
+    keys = c.mapping(node, ("text", "image"), ("text",), what=what)
+    text = c.text(keys["text"], f"{what}.text") if "text" in keys else None
+    image = image_from_node(c, keys["image"], f"{what}.image") if "image" in keys else None
+    return Step(text, image) if text is not None else None
+
+
+def routine_from_source(src: Source, default_id: str) -> Routine:
+    """Validate a composed routine file. Raises DataError with every problem in it."""
+    c = Checker(src.path)
+    keys = c.mapping(src.root, ROUTINE_KEYS, ("title", "steps"), what="the routine")
+    values: dict[str, object] = {}
+    title = c.text(keys["title"], "title") if "title" in keys else None
+    steps = c.seq(keys["steps"], "steps", lambda n, i: _step(c, n, i)) if "steps" in keys else []
+    if "steps" in keys and keys["steps"].kind == "seq" and not keys["steps"].items:
+        c.error(keys["steps"], "'steps' is empty; a routine needs at least one step")
+    for name in LIST_FIELDS:
+        if name in keys:
+            values[name] = tuple(c.text_list(keys[name], name))
+    for name in TEXT_FIELDS:
+        if name in keys:
+            values[name] = c.text(keys[name], name)
+    routine_id = default_id
+    if "id" in keys:
+        given = c.pattern(keys["id"], "id", ID_RE, "must be lower-case letters, digits and '-'")
+        routine_id = str(given) if given else default_id
+    for name in ("previous", "next"):
+        if name in keys:
+            values[name] = c.pattern(
+                keys[name], name, ID_RE, "must be a routine id (its file name without .yaml)"
+            )
+    if "language" in keys:
+        lang = c.pattern(keys["language"], "language", LANG_RE, "must be a BCP 47 tag like en")
+        values["language"] = str(lang) if lang else "en"
+    if "video" in keys:
+        values["video"] = c.pattern(
+            keys["video"], "video", URL_RE, "must be an http:// or https:// address"
+        )
+    if "dosage" in keys:
+        values["dosage"] = dosage_from_node(c, keys["dosage"])
+    if "image" in keys:
+        values["image"] = image_from_node(c, keys["image"], "image")
+    if "reviewed" in keys:
+        rk = c.mapping(keys["reviewed"], ("by", "on"), what="reviewed")
+        by = c.text(rk["by"], "reviewed.by") if "by" in rk else None
+        on = (
+            c.pattern(rk["on"], "reviewed.on", DATE_RE, "must be a date like 2026-01-31")
+            if "on" in rk
+            else None
+        )
+        values["reviewed"] = Reviewed(by, on)
+    c.done()
+    assert title is not None
+    return Routine(
+        id=routine_id,
+        path=src.path,
+        title=title,
+        steps=tuple(steps),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """Who hands the paper out: printed on every product."""
+
+    name: Text | None = None
+    phone: Text | None = None
+    address: Text | None = None
+    website: Text | None = None
+    disclaimer: Text | None = None
+    safety: Text | None = None  # "Stop and call us if..."
+    logo: Image | None = None
+    path: str = ""
+
+    def texts(self) -> list[Text]:
+        fields = (self.name, self.phone, self.address, self.website, self.disclaimer, self.safety)
+        return [t for t in fields if t is not None]
+
+
+CLINIC_KEYS = ("name", "phone", "address", "website", "disclaimer", "safety", "logo")
+
+
+def clinic_from_source(src: Source) -> Clinic:
+    c = Checker(src.path)
+    keys = c.mapping(src.root, CLINIC_KEYS, what="the clinic profile")
+    values: dict[str, object] = {}
+    for name in CLINIC_KEYS[:-1]:
+        if name in keys:
+            values[name] = c.text(keys[name], name)
+    if "logo" in keys:
+        values["logo"] = image_from_node(c, keys["logo"], "logo")
+    c.done()
+    return Clinic(path=src.path, **values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What makes a handout one patient's: from the command line or a program file."""
+
+    patient: Text | None = None
+    clinician: Text | None = None
+    date: Text | None = None
+    note: Text | None = None
+
+    def texts(self) -> list[Text]:
+        return [t for t in (self.patient, self.clinician, self.date, self.note) if t]
