@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from .model import Clinic, Personal, Routine
 from .output import write_atomic
 from .render.common import Meta
 from .render.fonts import check_glyphs, font_set, glyph_problems
+from .render.card import CardJob, render_cards
 from .render.handout import HandoutJob, render_handout
 from .render.text import plain
 
@@ -113,6 +115,81 @@ def handout(
     return write_atomic(target, data)
 
 
+def card_layout(size: str) -> Layout:
+    """`--size wallet` or `--size card-wallet` or a layout file; it must be a card layout."""
+    name = size if size.startswith("card-") or size.endswith((".yaml", ".yml")) else f"card-{size}"
+    layout = load_layout(name)
+    if layout.kind != "card":
+        raise DataError([Problem(layout.source, 1, 1,
+                                 f"layout '{layout.name}' is a {layout.kind} layout, not a card")])
+    return layout
+
+
+def render_card_pdf(
+    routines: Sequence[Routine],
+    layout: Layout,
+    clinic: Clinic,
+    *,
+    from_steps: bool = False,
+    language: str | None = None,
+) -> bytes:
+    """The print-shop file: one card side per page at trim + bleed, fronts and backs."""
+    lang = language or routines[0].language
+    labels = load_labels(lang, layout)
+    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
+    texts = [t for r in routines for t in r.texts()] + clinic.texts()
+    check_glyphs(texts + label_texts(labels, layout), fonts)
+    meta = Meta(
+        title=" \u00b7 ".join(plain(r.title) for r in routines) + " (pocket card)",
+        author=str(clinic.name or routines[0].author or ""),
+        subject=str(routines[0].category or ""),
+        lang=lang,
+    )
+    return render_cards(CardJob(routines, layout, fonts, labels, clinic, meta, from_steps))
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    """Command-line overrides of the card layout; None keeps the layout's value."""
+
+    size: str = "wallet"
+    sheet: str | None = None
+    duplex: str | None = None
+    bleed: float | None = None
+    crop_marks: bool | None = None
+    from_steps: bool = False
+
+
+def card_layout_with(options: CardOptions) -> Layout:
+    layout = card_layout(options.size)
+    overrides = {
+        k: v
+        for k, v in (("sheet", options.sheet), ("duplex", options.duplex),
+                     ("bleed", options.bleed), ("crop_marks", options.crop_marks))
+        if v is not None
+    }  # fmt: skip
+    return dataclasses.replace(layout, card=dataclasses.replace(layout.card, **overrides))
+
+
+def card_pdf(routines: Sequence[Routine], layout: Layout, clinic: Clinic,
+             options: CardOptions) -> bytes:
+    """The card file as asked: the print-shop file, or office sheets made from it."""
+    shop = render_card_pdf(routines, layout, clinic, from_steps=options.from_steps)
+    if layout.card.sheet == "none":
+        return shop
+    return card_sheets(shop, len(routines), layout)
+
+
+def card(refs: Sequence[str], ctx: Context, options: CardOptions,
+         output: Path | None = None) -> Path:
+    """`handouts card`: pocket cards for one or more routines in one PDF."""
+    routines = load_routines(refs, ctx)
+    layout = card_layout_with(options)
+    data = card_pdf(routines, layout, ctx.clinic(), options)
+    suffix = "card-shop" if layout.card.sheet == "none" else "card"
+    return write_atomic(output or ctx.out_dir / f"{routines[0].id}-{suffix}.pdf", data)
+
+
 @dataclass
 class Report:
     """What `validate` found: files checked, problems (errors) and warnings."""
@@ -166,5 +243,3 @@ def build(ctx: Context, layout_name: str = "letter") -> list[Path]:
         written.append(write_atomic(ctx.out_dir / f"{routine.id}.pdf", data))
     return written
 
-
-__all__ = ["Context", "build", "handout", "library", "shown", "validate"]

@@ -17,7 +17,7 @@ import click
 from . import api
 from .check import DATE_RE, Text
 from .errors import HandoutsError, Problem
-from .layout import available_layouts, load_layout, show_layout
+from .layout import available_layouts, load_layout, parse_length, show_layout
 from .model import Personal
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,6 +103,42 @@ def handout(
         _option_text("--date", date), _option_text("--note", note),
     )  # fmt: skip
     click.echo(api.handout(list(routines), ctx, layout, output, personal))
+
+
+class Length(click.ParamType):
+    name = "length"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        if isinstance(value, float):
+            return value
+        length = parse_length(str(value))
+        if length is None or length < 0:
+            self.fail(f"'{value}' is not a length like 3mm, 0.125in or 9pt", param, ctx)
+        return length
+
+
+@main.command()
+@click.argument("routines", nargs=-1, required=True)
+@click.option("--size", default="wallet", show_default=True,
+              help="Card layout: wallet, eu, index, a7 or any card-*.yaml / file.")
+@click.option("--sheet", type=click.Choice(["letter", "a4", "none"]),
+              help="Office sheet for n-up printing, or none for a print shop "
+                   "(default: the layout's).")
+@click.option("--duplex", type=click.Choice(["long", "short", "none"]),
+              help="How your printer turns the sheet for the backs (default: the layout's).")
+@click.option("--bleed", type=Length(), help="Bleed beyond the trim, e.g. 3mm or 0.125in.")
+@click.option("--crop-marks/--no-crop-marks", default=None, help="Cutting marks on sheets.")
+@click.option("--from-steps", is_flag=True,
+              help="Print the steps when a routine has no quick_reference.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.pass_obj
+@reports_errors
+def card(ctx: api.Context, routines: tuple[str, ...], size: str, sheet: str | None,
+         duplex: str | None, bleed: float | None, crop_marks: bool | None, from_steps: bool,
+         output: Path | None) -> None:
+    """Write pocket quick-reference cards for ROUTINES: an office sheet or a print-shop file."""
+    options = api.CardOptions(size, sheet, duplex, bleed, crop_marks, from_steps)
+    click.echo(api.card(list(routines), ctx, options, output))
 
 
 @main.command()

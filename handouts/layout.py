@@ -109,6 +109,38 @@ class HandoutSettings:
 
 
 @dataclass(frozen=True)
+class CardSettings:
+    width: float = _s(3.5 * INCH, "card width at the trim", "length")
+    height: float = _s(2.0 * INCH, "card height at the trim", "length")
+    bleed: float = _s(0.125 * INCH, "background beyond the trim on each side (US 1/8 in, EU 3 mm)",
+                      "length")
+    safe: float = _s(0.125 * INCH, "text stays this far inside the trim (cutting tolerance)",
+                     "length")
+    sheet: str = _s("letter", "office sheet the cards are laid out on, or none for a print shop",
+                    "choice", choices=("letter", "a4", "none"))
+    sheet_margin: float = _s(0.25 * INCH, "edge of the office sheet a printer cannot print",
+                             "length")
+    gutter: float = _s(0.0, "space between cards on the office sheet", "length")
+    duplex: str = _s("long", "how the office printer turns the sheet for the backs", "choice",
+                     choices=("long", "short", "none"))
+    crop_marks: bool = _s(True, "cutting marks outside the cards on office sheets", "bool")
+    front_field: str = _s("cautions", "what the front shows under the steps (its first item)",
+                          "choice", choices=("cautions", "summary", "benefits", "none"))
+    body_size: float = _s(9.5, "text size before shrinking to fit", "number", minimum=7)
+    min_size: float = _s(7.0, "smallest size text may shrink to (never below 7 pt)", "number",
+                         minimum=7)
+    title_size: float = _s(12.0, "title size before shrinking", "number", minimum=7)
+    phone_size: float = _s(12.0, "clinic phone number on the back", "number", minimum=7)
+    back_safety: bool = _s(False, "print the clinic's 'stop and call us' text on the back",
+                           "bool")
+    note_lines: int = _s(3, "ruled lines for the clinician's note on the back", "int", minimum=0)
+    qr_size: float = _s(0.7 * INCH, "side of the video QR code on the back", "length")
+    background: str = _s("#ffffff", "card background, printed into the bleed", "color")
+    band: str = _s("#1f5f8b", "title band on the front, printed into the bleed", "color")
+    band_text: str = _s("#ffffff", "title colour on the band", "color")
+
+
+@dataclass(frozen=True)
 class Layout:
     kind: str = _s(
         "handout", "what this layout prints", "choice", choices=("handout", "card", "booklet")
@@ -119,6 +151,7 @@ class Layout:
     text: TextSettings = _section(TextSettings, "type sizes and spacing")
     colors: ColorSettings = _section(ColorSettings, "colours as #rrggbb")
     handout: HandoutSettings = _section(HandoutSettings, "full-page handout")
+    card: CardSettings = _section(CardSettings, "pocket cards")
     labels: dict[str, str] = _s({}, "printed words, overriding the language's labels", "labels")
     name: str = field(default="", metadata={"kind": "internal"})
     source: str = field(default="", metadata={"kind": "internal"})
@@ -155,6 +188,8 @@ LABEL_KEYS = {
     "reviewed": "Reviewed by",
     "reviewed_on": "on",
     "safety": "Stop and call us",
+    "card_note": "Notes",
+    "card_call": "Questions? Call",
 }
 """Every printed word, with the English default. Language packs (layouts/labels/) override."""
 
@@ -375,7 +410,9 @@ def _plain(obj: Any) -> Any:
         elif kind == "number":
             out[f.name] = int(value) if float(value).is_integer() else round(value, 3)
         elif kind == "bool":
-            out[f.name] = "true" if value else "false"
+            out[f.name] = bool(value)
+        elif kind == "int":
+            out[f.name] = int(value)
         elif kind == "list":
             out[f.name] = list(value)
         elif kind == "labels":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +65,39 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One printed character with its box in page coordinates (points)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    font: str
+
+
+def glyphs(path: Path) -> list[list[Glyph]]:
+    """Every character of every page, with its box, via pdfminer's layout analysis."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTComponent
+
+    pages: list[list[Glyph]] = []
+    for layout in extract_pages(str(path)):
+        found: list[Glyph] = []
+
+        def walk(item: LTComponent) -> None:
+            if isinstance(item, LTChar):
+                if item.get_text().strip():
+                    found.append(Glyph(item.get_text(), item.x0, item.y0, item.x1, item.y1,
+                                       item.size, item.fontname))
+                return
+            for child in getattr(item, "_objs", []):
+                walk(child)
+
+        walk(layout)
+        pages.append(found)
+    return pages

@@ -1,0 +1,374 @@
+"""Pocket quick-reference cards: one card side per page at trim + bleed (the print-shop file).
+
+The office sheet (n-up, crop marks, duplex backs) is made from this file by
+handouts.sheets, following the placement plan of handouts.impose.
+
+Text is set at the layout's size and shrunk step by step to its floor (never below 7 pt);
+if it still does not fit, rendering fails naming the routine file, field and line. Nothing is
+ever clipped or spilled onto a second card.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from ..check import Text
+from ..errors import Problem, RenderError
+from ..layout import INCH, Layout
+from ..model import DOSAGE_KEYS, Clinic, Routine
+from .common import Meta, color, para
+from .fonts import FontSet
+from .handout import qr_drawing
+
+SIZE_STEP = 0.5
+"""Points by which text shrinks per attempt."""
+NOTE_LINE_GAP = 0.24 * INCH
+"""Room for one handwritten line on the back."""
+
+
+@dataclass(frozen=True)
+class CardJob:
+    routines: Sequence[Routine]
+    layout: Layout
+    fonts: FontSet
+    labels: dict[str, str]
+    clinic: Clinic
+    meta: Meta
+    from_steps: bool = False
+
+
+@dataclass(frozen=True)
+class Box:
+    """The card's safe area in page coordinates (the page is trim + bleed)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.height
+
+
+def safe_box(layout: Layout) -> Box:
+    c = layout.card
+    inset = c.bleed + c.safe
+    return Box(inset, inset, c.width - 2 * c.safe, c.height - 2 * c.safe)
+
+
+def page_size(layout: Layout) -> tuple[float, float]:
+    c = layout.card
+    return (c.width + 2 * c.bleed, c.height + 2 * c.bleed)
+
+
+def sizes(layout: Layout) -> list[float]:
+    """Text sizes to try, largest first, down to the floor."""
+    c = layout.card
+    out, size = [], c.body_size
+    while size >= c.min_size - 1e-9:
+        out.append(round(size, 2))
+        size -= SIZE_STEP
+    return out
+
+
+def _style(
+    job: CardJob,
+    name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: str | None = None,
+    lead: float = 1.2,
+    **kw: object,
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        name, fontName=job.fonts.bold if bold else job.fonts.regular, fontSize=size,
+        leading=size * lead, textColor=color(colour or job.layout.colors.text),
+        bulletFontName=job.fonts.bold, bulletFontSize=size, **kw,
+    )  # fmt: skip
+
+
+def _height(flowables: Sequence[Flowable], width: float) -> float:
+    total = 0.0
+    for f in flowables:
+        _, h = f.wrap(width, 10_000)
+        total += h + f.getSpaceAfter()
+    return total
+
+
+def _stack(
+    canvas: Canvas, flowables: Sequence[Flowable], x: float, top: float, width: float
+) -> float:
+    """Draw flowables downwards from `top`; returns the y under the last one."""
+    y = top
+    for f in flowables:
+        _, h = f.wrap(width, 10_000)
+        y -= h
+        f.drawOn(canvas, x, y)
+        y -= f.getSpaceAfter()
+    return y
+
+
+# -- front ---------------------------------------------------------------------------------
+def front_items(job: CardJob, routine: Routine) -> tuple[str, Sequence[Text]]:
+    if routine.quick_reference:
+        return "quick_reference", routine.quick_reference
+    if job.from_steps:
+        return "steps", [s.text for s in routine.steps]
+    raise RenderError([Problem(
+        routine.path, 1, 1,
+        "no 'quick_reference' to print on the card; add short numbered steps under "
+        "'quick_reference:' (or use --from-steps to print the steps)",
+    )])  # fmt: skip
+
+
+def front_extra(job: CardJob, routine: Routine) -> Text | None:
+    field = job.layout.card.front_field
+    if field == "none":
+        return None
+    if field == "summary":
+        return routine.summary
+    items: Sequence[Text] = getattr(routine, field)
+    return items[0] if items else None
+
+
+@dataclass(frozen=True)
+class FrontPlan:
+    size: float
+    title: Paragraph
+    body: list[Flowable]
+    band_height: float
+
+
+def plan_front(job: CardJob, routine: Routine) -> FrontPlan:
+    layout, box = job.layout, safe_box(job.layout)
+    field, items = front_items(job, routine)
+    extra = front_extra(job, routine)
+    card = layout.card
+
+    def build(size: float, with_extra: bool) -> FrontPlan:
+        scale = size / card.body_size
+        title_size = max(card.title_size * scale, card.min_size)
+        title = para(
+            routine.title,
+            _style(job, "title", title_size, bold=True, colour=card.band_text, lead=1.15),
+        )
+        _, th = title.wrap(box.width, 10_000)
+        band = th + size * 0.9
+        step_style = _style(
+            job,
+            "step",
+            size,
+            leftIndent=size * 1.5,
+            spaceAfter=size * 0.25,
+            bulletColor=color(layout.colors.accent),
+        )
+        body: list[Flowable] = [
+            para(t, step_style, bulletText=f"{i}.") for i, t in enumerate(items, start=1)
+        ]
+        if with_extra and extra is not None:
+            warn = _style(
+                job,
+                "extra",
+                size,
+                bold=True,
+                colour=layout.colors.caution_border,
+                spaceBefore=size * 0.3,
+            )
+            prefix = "\u26a0 " if card.front_field == "cautions" else ""
+            body.append(Paragraph(prefix + para(extra, warn).text, warn))
+        return FrontPlan(size, title, body, band)
+
+    def fits(plan: FrontPlan) -> bool:
+        return plan.band_height + _height(plan.body, box.width) <= box.height
+
+    for size in sizes(layout):
+        plan = build(size, True)
+        if fits(plan):
+            return plan
+    smallest = build(sizes(layout)[-1], True)
+    needed = smallest.band_height + _height(smallest.body, box.width)
+    item_height = _height(smallest.body[: len(items)], box.width)
+    blame: Sequence[Text] = items
+    blamed = field
+    if extra is not None and fits(build(sizes(layout)[-1], False)):
+        blame, blamed = [extra], f"{card.front_field} (first item, printed on the front)"
+        item_height = (
+            needed - _height(smallest.body[: len(items)], box.width) - smallest.band_height
+        )
+    raise _overflow(job, routine, blamed, blame, needed, box.height, item_height)
+
+
+def _overflow(
+    job: CardJob,
+    routine: Routine,
+    field: str,
+    texts: Sequence[Text],
+    needed: float,
+    available: float,
+    own_height: float,
+) -> RenderError:
+    """The one-line failure, with about how many words of the field would fit."""
+    words = sum(len(t.split()) for t in texts)
+    room = available - (needed - own_height)
+    fit_words = max(0, int(words * room / own_height * 0.95)) if own_height > 0 else 0
+    first = texts[0]
+    line, col = (first.line, first.col) if first.path else (1, 1)
+    c = job.layout.card
+    return RenderError([Problem(
+        routine.path, line, col,
+        f"{field} does not fit on a {job.layout.name} card even at {c.min_size:g} pt "
+        f"(needs {needed:.0f} pt of height, {available:.0f} pt available); shorten it to "
+        f"about {fit_words} words or choose a larger --size",
+    )])  # fmt: skip
+
+
+def draw_front(canvas: Canvas, job: CardJob, plan: FrontPlan) -> None:
+    layout, box = job.layout, safe_box(job.layout)
+    w, h = page_size(layout)
+    canvas.setFillColor(color(layout.card.background))
+    canvas.rect(0, 0, w, h, stroke=0, fill=1)
+    band_bottom = box.top - plan.band_height
+    canvas.setFillColor(color(layout.card.band))
+    canvas.rect(0, band_bottom, w, h - band_bottom, stroke=0, fill=1)
+    _stack(canvas, [plan.title], box.x, box.top, box.width)
+    _stack(canvas, plan.body, box.x, band_bottom - plan.size * 0.6, box.width)
+
+
+# -- back ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BackPlan:
+    size: float
+    body: list[Flowable]
+    text_width: float
+    note_lines: int
+    qr: str | None
+
+
+def plan_back(job: CardJob, routine: Routine) -> BackPlan:
+    layout, box, labels = job.layout, safe_box(job.layout), job.labels
+    card, clinic = layout.card, job.clinic
+    qr_side = card.qr_size if routine.video else 0.0
+    text_width = box.width - (qr_side + 6 if qr_side else 0)
+
+    def build(size: float) -> list[Flowable]:
+        scale = size / card.body_size
+        out: list[Flowable] = []
+        if clinic.name:
+            out.append(
+                para(
+                    clinic.name, _style(job, "clinic", size, bold=True, colour=layout.colors.accent)
+                )
+            )
+        if clinic.phone:
+            phone = max(card.phone_size * scale, card.min_size)
+            out.append(Paragraph(escape(labels["card_call"]), _style(job, "call", size)))
+            # The number never breaks across lines: its spaces are non-breaking.
+            number = para(
+                clinic.phone.replace(" ", "\u00a0"), _style(job, "phone", phone, bold=True)
+            )
+            out.append(number)
+        parts = [
+            f"{escape(labels[k])}: {para(routine.dosage[k], _style(job, 'd', size)).text}"
+            for k in DOSAGE_KEYS
+            if k in routine.dosage
+        ]
+        if parts:
+            out.append(
+                Paragraph(
+                    " \u00b7 ".join(parts), _style(job, "dosage", size, spaceBefore=size * 0.4)
+                )
+            )
+        if card.back_safety and clinic.safety:
+            safety = _style(
+                job, "safety", size, spaceBefore=size * 0.4, colour=layout.colors.caution_border
+            )
+            out.append(para(clinic.safety, safety))
+        return out
+
+    for size in sizes(layout):
+        body = build(size)
+        used = _height(body, text_width)
+        if used <= box.height and (not qr_side or qr_side <= box.height):
+            room = box.height - max(used, qr_side) - size
+            lines = max(0, min(card.note_lines, int(room // NOTE_LINE_GAP)))
+            return BackPlan(size, body, text_width, lines, str(routine.video or "") or None)
+    smallest = build(sizes(layout)[-1])
+    texts = [t for t in (clinic.name, clinic.phone, clinic.safety) if t is not None] or list(
+        routine.dosage.values()
+    )
+    needed = _height(smallest, text_width)
+    what = "the card back (clinic name, phone, dosage and safety text)"
+    raise _overflow(job, routine, what, texts, needed, box.height, needed)
+
+
+def draw_back(canvas: Canvas, job: CardJob, plan: BackPlan) -> None:
+    layout, box = job.layout, safe_box(job.layout)
+    w, h = page_size(layout)
+    canvas.setFillColor(color(layout.card.background))
+    canvas.rect(0, 0, w, h, stroke=0, fill=1)
+    _stack(canvas, plan.body, box.x, box.top, plan.text_width)
+    if plan.qr:
+        side = layout.card.qr_size
+        drawing = qr_drawing(plan.qr, side)
+        drawing.drawOn(canvas, box.x + box.width - side, box.top - side)
+    if plan.note_lines:
+        canvas.setStrokeColor(color(layout.colors.muted))
+        canvas.setLineWidth(0.5)
+        for i in range(plan.note_lines):
+            y = box.y + i * NOTE_LINE_GAP
+            canvas.line(box.x, y, box.x + box.width, y)
+
+
+# -- the print-shop file -------------------------------------------------------------------
+def plan_cards(job: CardJob) -> list[tuple[FrontPlan, BackPlan]]:
+    """Fit every card first: an overflow anywhere fails before anything is drawn."""
+    plans, problems = [], []
+    for routine in job.routines:
+        try:
+            plans.append((plan_front(job, routine), plan_back(job, routine)))
+        except RenderError as exc:
+            problems += exc.problems
+    if problems:
+        raise RenderError(problems)
+    return plans
+
+
+def render_cards(job: CardJob) -> bytes:
+    """Fronts and backs alternating, one side per page at trim + bleed, boxes set."""
+    plans = plan_cards(job)
+    c = job.layout.card
+    w, h = page_size(job.layout)
+    trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer,
+        pagesize=(w, h),
+        invariant=1,
+        trimBox=trim,
+        bleedBox=(0, 0, w, h),
+        initialFontName=job.fonts.regular,
+        lang=job.meta.lang,
+    )
+    canvas.setTitle(job.meta.title)
+    canvas.setAuthor(job.meta.author)
+    canvas.setSubject(job.meta.subject)
+    canvas.setCreator("handouts")
+    canvas.setViewerPreference("PrintScaling", "None")
+    draws: list[Callable[[], None]] = []
+    for front, back in plans:
+        draws.append(lambda f=front: draw_front(canvas, job, f))  # type: ignore[misc]
+        draws.append(lambda b=back: draw_back(canvas, job, b))  # type: ignore[misc]
+    for draw in draws:
+        draw()
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
