@@ -73,6 +73,10 @@ class TextSettings:
     title_size: float = _s(26.0, "routine title size", "number", minimum=5)
     heading_size: float = _s(15.0, "section heading size", "number", minimum=5)
     small_size: float = _s(11.0, "footer and caption size", "number", minimum=5)
+    paragraph_space: float = _s(0.35, "space after a paragraph, as a multiple of the body size",
+                                "number", minimum=0)
+    heading_space: float = _s(0.9, "space above a heading, as a multiple of its size", "number",
+                              minimum=0)
     align: str = _s("left", "body alignment", "choice", choices=("left", "justify"))
     emphasis: str = _s("italic", "how *emphasis* prints", "choice", choices=("italic", "bold"))
 
@@ -106,6 +110,8 @@ class HandoutSettings:
     step_number_width: float = _s(0.45 * INCH, "column for step numbers", "length")
     picture_height: float = _s(2.5 * INCH, "largest height of the routine's own picture", "length")
     qr_size: float = _s(1.1 * INCH, "side of the video QR code", "length")
+    fit_pages: int = _s(0, "shrink text (not below text.min_size) to fit each routine on this "
+                        "many pages; 0 = never shrink", "int", minimum=0)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     align = TA_JUSTIFY if t.align == "justify" else TA_LEFT
     body = ParagraphStyle(
         "body", fontName=fonts.regular, fontSize=body_size, leading=body_size * lead,
-        textColor=color(c.text), alignment=align, spaceAfter=body_size * 0.35,
+        textColor=color(c.text), alignment=align, spaceAfter=body_size * t.paragraph_space,
     )  # fmt: skip
     bullet = ParagraphStyle(
         "bullet", parent=body, leftIndent=body_size * 1.3, bulletIndent=body_size * 0.2,
@@ -59,7 +59,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     heading = ParagraphStyle(
         "heading", fontName=fonts.bold, fontSize=t.heading_size * scale,
         leading=t.heading_size * scale * 1.25, textColor=color(c.accent),
-        spaceBefore=t.heading_size * scale * 0.9, spaceAfter=t.heading_size * scale * 0.35,
+        spaceBefore=t.heading_size * scale * t.heading_space, spaceAfter=t.heading_size * scale * 0.35,
         keepWithNext=1,
     )  # fmt: skip
     title = ParagraphStyle(

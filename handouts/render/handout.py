@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     Image,
     KeepTogether,
@@ -42,6 +42,7 @@ class HandoutJob:
     personal: Personal
     titles: dict[str, str]  # routine id -> title, for Previous / Next
     meta: Meta
+    logo: Path | None = None  # the clinic's logo file, checked by the library
 
 
 def frame_width(layout: Layout) -> float:
@@ -167,7 +168,7 @@ class Section:
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), self.s.body.fontSize * 0.55),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), self.s.body.spaceAfter * 1.6),
                 ],
             )
             out.append(table)  # one row: a step is never split from its number
@@ -240,7 +241,7 @@ class Section:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ],
         )
-        return [Spacer(1, self.s.body.fontSize), KeepTogether([box])]
+        return [Spacer(1, self.s.body.spaceAfter * 2), KeepTogether([box])]
 
     def attribution(self, r: Routine) -> list[Flowable]:
         labels = self.job.labels
@@ -272,7 +273,7 @@ class Section:
         if not parts:
             return []
         return [
-            Spacer(1, self.s.body.fontSize),
+            Spacer(1, self.s.body.spaceAfter),
             Paragraph("    \u00b7    ".join(parts), self.s.small),
         ]
 
@@ -318,40 +319,83 @@ def story_for(job: HandoutJob, routine: Routine, styles: Styles) -> list[Flowabl
 
 
 def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
+    """Footer on every page (clinic, patient and date, page x of y) and, when the clinic has a
+    logo, the logo at the top right of every page."""
     layout, fonts, labels = job.layout, job.fonts, job.labels
     p = layout.page
     size = max(layout.text.small_size, layout.text.min_size)
     left_text = " \u00b7 ".join(str(t) for t in (job.clinic.name, job.clinic.phone) if t)
     middle = " \u00b7 ".join(str(t) for t in (job.personal.patient, job.personal.date) if t)
+    width = p.size[0] - p.margin_left - p.margin_right
+    logo = job.logo
 
     def draw(canvas: Canvas, page: int, total: int) -> None:
-        y = p.margin_bottom * 0.45
+        page_of = labels["page_of"].replace("{page}", str(page)).replace("{pages}", str(total))
+        gap = size * 2
+        used = sum(stringWidth(t, fonts.regular, size) for t in (left_text, page_of, middle))
+        # Rows from the bottom up: a long clinic name or a patient's name never overlaps.
+        rows: list[list[tuple[str, str]]] = [[("left", left_text), ("right", page_of)]]
+        if middle:
+            if used + 2 * gap <= width:
+                rows[0].append(("centre", middle))
+            else:
+                rows.append([("left", middle)])
+        if stringWidth(left_text + page_of, fonts.regular, size) + gap > width:
+            rows = [[("right", page_of)], [("left", left_text)], *rows[1:]]
+        y = p.margin_bottom * 0.3
         canvas.saveState()
-        canvas.setStrokeColor(color(layout.colors.rule))
-        canvas.setLineWidth(0.75)
-        canvas.line(p.margin_left, y + size * 1.5, p.size[0] - p.margin_right, y + size * 1.5)
         canvas.setFillColor(color(layout.colors.muted))
         canvas.setFont(fonts.regular, size)
-        if left_text:
-            canvas.drawString(p.margin_left, y, left_text)
-        if middle:
-            canvas.drawCentredString(p.size[0] / 2, y, middle)
-        page_of = labels["page_of"].replace("{page}", str(page)).replace("{pages}", str(total))
-        canvas.drawRightString(p.size[0] - p.margin_right, y, page_of)
+        for row in rows:
+            for where, text in row:
+                if not text:
+                    continue
+                if where == "left":
+                    canvas.drawString(p.margin_left, y, text)
+                elif where == "right":
+                    canvas.drawRightString(p.size[0] - p.margin_right, y, text)
+                else:
+                    canvas.drawCentredString(p.margin_left + width / 2, y, text)
+            y += size * 1.3
+        canvas.setStrokeColor(color(layout.colors.rule))
+        canvas.setLineWidth(0.75)
+        canvas.line(p.margin_left, y, p.size[0] - p.margin_right, y)
+        if logo is not None:
+            box_h = p.margin_top * 0.7
+            iw, ih = ImageReader(str(logo)).getSize()
+            scale = min(box_h / ih, (width / 3) / iw)
+            canvas.drawImage(str(logo), p.size[0] - p.margin_right - iw * scale,
+                             p.size[1] - p.margin_top * 0.85, iw * scale, ih * scale,
+                             mask="auto")
         canvas.restoreState()
 
     return draw
 
 
 def render_handout(job: HandoutJob) -> bytes:
-    """The handout as PDF bytes: each routine starts on a new page."""
-    styles = make_styles(job.layout, job.fonts)
+    """The handout as PDF bytes: each routine starts on a new page.
+
+    With `handout.fit_pages` set, text shrinks in 0.5 pt steps (never below the layout's
+    floor) until each routine fits that many pages, where the text allows.
+    """
+    target = job.layout.handout.fit_pages
+    t = job.layout.text
+    scale, data, pages = 1.0, b"", 0
+    while True:
+        data, pages = _render_at(job, scale)
+        smaller = (t.body_size * scale - 0.5) / t.body_size
+        if not target or pages <= target * len(job.routines) or t.body_size * smaller < t.min_size:
+            return data
+        scale = smaller
+
+
+def _render_at(job: HandoutJob, scale: float) -> tuple[bytes, int]:
+    styles = make_styles(job.layout, job.fonts, scale)
     story: list[Flowable] = []
     for i, routine in enumerate(job.routines):
         if i:
             story.append(PageBreak())
         story += story_for(job, routine, styles)
-    story.append(CondPageBreak(0))
     p = job.layout.page
 
     def make_doc(buffer: io.BytesIO) -> SimpleDocTemplate:
@@ -372,4 +416,11 @@ def render_handout(job: HandoutJob) -> bytes:
         "a part of this routine is taller than a page and cannot be split; "
         "break long steps or lists into shorter ones",
     )
-    return build_pdf(make_doc, story, numbered_canvas(footer_drawer(job)), where)
+    drawer = footer_drawer(job)
+    pages = [0]
+
+    def counting(canvas: Canvas, page: int, total: int) -> None:
+        pages[0] = total
+        drawer(canvas, page, total)
+
+    return build_pdf(make_doc, story, numbered_canvas(counting), where), pages[0]
