@@ -74,6 +74,11 @@ def titles_in(data_dir: Path, extra: Iterable[Routine]) -> dict[str, str]:
     return titles
 
 
+def clinic_logo(clinic: Clinic) -> Path | None:
+    """The clinic's logo file (checked when the profile was loaded), if it has one."""
+    return Path(clinic.path).parent / clinic.logo.path if clinic.logo else None
+
+
 def render_handout_pdf(
     routines: Sequence[Routine],
     layout: Layout,
@@ -94,7 +99,8 @@ def render_handout_pdf(
         subject=str(routines[0].category or ""),
         lang=lang,
     )
-    job = HandoutJob(routines, layout, fonts, labels, clinic, personal, titles, meta)
+    job = HandoutJob(routines, layout, fonts, labels, clinic, personal, titles, meta,
+                     logo=clinic_logo(clinic))
     return render_handout(job)
 
 

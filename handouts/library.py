@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image as PILImage
+
 from .errors import DataError, HandoutsError, Problem
 from .model import Clinic, Image, Routine, clinic_from_source, routine_from_source
 from .yamlsrc import did_you_mean, read_yaml
@@ -36,38 +38,26 @@ def data_root(file: Path) -> Path:
 
 
 def resolve_image(image: Image, file: Path, what: str) -> Path:
-    """The image's file, checked: inside the data folder, present, PNG or JPEG."""
-    path = shown(file)
+    """The image's file, checked: inside the data folder, present, a readable PNG or JPEG."""
+
+    def problem(message: str) -> DataError:
+        return DataError([Problem(shown(file), image.line, image.col, message)])
+
     target = (file.resolve().parent / image.path).resolve()
     root = data_root(file)
     if not target.is_relative_to(root):
-        raise DataError(
-            [
-                Problem(
-                    path,
-                    image.line,
-                    image.col,
-                    f"{what} '{image.path}' is outside the data folder {shown(root)}",
-                )
-            ]
-        )
+        raise problem(f"{what} '{image.path}' is outside the data folder {shown(root)}")
     if not target.is_file():
-        raise DataError(
-            [Problem(path, image.line, image.col, f"{what} file not found: {shown(target)}")]
-        )
+        raise problem(f"{what} file not found: {shown(target)}")
     with target.open("rb") as fh:
         head = fh.read(8)
     if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-        raise DataError(
-            [
-                Problem(
-                    path,
-                    image.line,
-                    image.col,
-                    f"{what} {shown(target)} is not a PNG or JPEG image",
-                )
-            ]
-        )
+        raise problem(f"{what} {shown(target)} is not a PNG or JPEG image")
+    try:
+        with PILImage.open(target) as img:
+            img.load()  # decodes every pixel: a truncated file fails here, not mid-PDF
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise problem(f"{what} {shown(target)} cannot be read: {exc}") from None
     return target
 
 

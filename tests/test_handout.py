@@ -51,6 +51,8 @@ HOSTILE = [
 
 
 def test_hostile_text_prints_literally(project: Path) -> None:
+    clinic = project / "data/clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("logo: logo.png\n", ""))
     steps = "\n".join(f"  - '{h}'" for h in HOSTILE)
     write(project / "data/routines/hostile.yaml",
           f"title: '<i>Title</i> & co'\nsteps:\n{steps}\nnotes:\n  - '<br/><para>'\n")
@@ -212,7 +214,7 @@ def test_step_image_is_placed(project: Path) -> None:
     result = run("handout", "pictured")
     assert result.exit_code == 0, result.output
     reader = PdfReader(project / "out/pictured.pdf")
-    assert len(reader.pages[0]["/Resources"]["/XObject"]) == 1
+    assert len(reader.pages[0]["/Resources"]["/XObject"]) == 2  # the step's and the clinic logo
     assert "The start position" in reader.pages[0].extract_text()
 
 

@@ -59,7 +59,8 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     heading = ParagraphStyle(
         "heading", fontName=fonts.bold, fontSize=t.heading_size * scale,
         leading=t.heading_size * scale * 1.25, textColor=color(c.accent),
-        spaceBefore=t.heading_size * scale * t.heading_space, spaceAfter=t.heading_size * scale * 0.35,
+        spaceBefore=t.heading_size * scale * t.heading_space,
+        spaceAfter=t.heading_size * scale * 0.35,
         keepWithNext=1,
     )  # fmt: skip
     title = ParagraphStyle(

@@ -364,9 +364,14 @@ def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
             box_h = p.margin_top * 0.7
             iw, ih = ImageReader(str(logo)).getSize()
             scale = min(box_h / ih, (width / 3) / iw)
-            canvas.drawImage(str(logo), p.size[0] - p.margin_right - iw * scale,
-                             p.size[1] - p.margin_top * 0.85, iw * scale, ih * scale,
-                             mask="auto")
+            logo_x = p.size[0] - p.margin_right - iw * scale
+            logo_y = p.size[1] - p.margin_top * 0.85
+            canvas.drawImage(str(logo), logo_x, logo_y, iw * scale, ih * scale, mask="auto")
+            lines = [t for t in (job.clinic.name, job.clinic.website) if t]
+            for i, line in enumerate(lines):
+                canvas.setFont(fonts.bold if i == 0 else fonts.regular, size)
+                y_line = logo_y + ih * scale / 2 + (len(lines) / 2 - i - 0.8) * size * 1.2
+                canvas.drawRightString(logo_x - size * 0.6, y_line, str(line))
         canvas.restoreState()
 
     return draw
