@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,19 +85,27 @@ def glyphs(path: Path) -> list[list[Glyph]]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar, LTComponent
 
+    def walk(item: LTComponent, found: list[Glyph]) -> None:
+        if isinstance(item, LTChar):
+            if item.get_text().strip():
+                found.append(
+                    Glyph(
+                        item.get_text(),
+                        item.x0,
+                        item.y0,
+                        item.x1,
+                        item.y1,
+                        item.size,
+                        item.fontname,
+                    )
+                )
+            return
+        for child in getattr(item, "_objs", []):
+            walk(child, found)
+
     pages: list[list[Glyph]] = []
     for layout in extract_pages(str(path)):
         found: list[Glyph] = []
-
-        def walk(item: LTComponent) -> None:
-            if isinstance(item, LTChar):
-                if item.get_text().strip():
-                    found.append(Glyph(item.get_text(), item.x0, item.y0, item.x1, item.y1,
-                                       item.size, item.fontname))
-                return
-            for child in getattr(item, "_objs", []):
-                walk(child)
-
-        walk(layout)
+        walk(layout, found)
         pages.append(found)
     return pages

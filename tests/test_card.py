@@ -56,8 +56,9 @@ def test_quick_reference_words_in_order_and_first_caution(project: Path) -> None
     reader = PdfReader(project / "c.pdf")
     front, back = reader.pages[0].extract_text(), reader.pages[1].extract_text()
     routine = load_routine(SEED)
-    expected = [w for t in [routine.title, *routine.quick_reference, routine.cautions[0]]
-                for w in words(t)]
+    expected = [
+        w for t in [routine.title, *routine.quick_reference, routine.cautions[0]] for w in words(t)
+    ]
     assert missing_in_order(expected, words(front)) == []
     assert "Riverside Physiotherapy" in back and "(555) 010-4477" in back
 
@@ -66,9 +67,11 @@ def test_near_limit_text_shrinks_but_stays_inside(project: Path) -> None:
     steps = "\n".join(
         f"  - Step {i} keeps going with several more words here to fill" for i in range(1, 7)
     )
-    write(project / "data/routines/long.yaml",
-          f"title: Nearly too long\nsteps:\n  - x\nquick_reference:\n{steps}\n"
-          "video: https://example.org/v/1\ndosage:\n  sets: '2'\n  reps: '10'\n")
+    write(
+        project / "data/routines/long.yaml",
+        f"title: Nearly too long\nsteps:\n  - x\nquick_reference:\n{steps}\n"
+        "video: https://example.org/v/1\ndosage:\n  sets: '2'\n  reps: '10'\n",
+    )
     result = run("card", "long", "--sheet", "none", "-o", "c.pdf")
     assert result.exit_code == 0, result.output
     sizes = [g.size for page in glyphs(project / "c.pdf") for g in page]
@@ -92,8 +95,10 @@ def test_overflow_fails_with_the_exact_message_and_writes_nothing(
         "larger --size\n"
     )
     assert not (project / "c.pdf").exists()
-    assert run("card", "overflow.yaml", "--size", "index", "--sheet", "none", "-o", "c.pdf"
-               ).exit_code == 0
+    assert (
+        run("card", "overflow.yaml", "--size", "index", "--sheet", "none", "-o", "c.pdf").exit_code
+        == 0
+    )
 
 
 def test_missing_quick_reference_says_so(project: Path) -> None:
@@ -109,9 +114,11 @@ def test_missing_quick_reference_says_so(project: Path) -> None:
 
 
 def test_video_prints_a_qr_code_on_the_back(project: Path) -> None:
-    write(project / "data/routines/vid.yaml",
-          "title: Vid\nsteps:\n  - x\nquick_reference:\n  - Do it\n"
-          "video: https://example.org/watch?v=42\n")
+    write(
+        project / "data/routines/vid.yaml",
+        "title: Vid\nsteps:\n  - x\nquick_reference:\n  - Do it\n"
+        "video: https://example.org/watch?v=42\n",
+    )
     assert run("card", "vid", "--sheet", "none", "-o", "c.pdf").exit_code == 0
     content = PdfReader(project / "c.pdf").pages[1].get_contents()
     assert content is not None

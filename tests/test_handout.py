@@ -22,9 +22,11 @@ from .conftest import SEED, missing_in_order, pdf_text, run, words, write
 def _text_sizes(path: Path) -> list[tuple[float, str]]:
     sizes: list[tuple[float, str]] = []
     for page in PdfReader(path).pages:
+
         def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
             if text.strip():
                 sizes.append((abs(size * tm[3] * cm[3]), text))
+
         page.extract_text(visitor_text=visit)
     return sizes
 
@@ -54,8 +56,10 @@ def test_hostile_text_prints_literally(project: Path) -> None:
     clinic = project / "data/clinic.yaml"
     clinic.write_text(clinic.read_text().replace("logo: logo.png\n", ""))
     steps = "\n".join(f"  - '{h}'" for h in HOSTILE)
-    write(project / "data/routines/hostile.yaml",
-          f"title: '<i>Title</i> & co'\nsteps:\n{steps}\nnotes:\n  - '<br/><para>'\n")
+    write(
+        project / "data/routines/hostile.yaml",
+        f"title: '<i>Title</i> & co'\nsteps:\n{steps}\nnotes:\n  - '<br/><para>'\n",
+    )
     result = run("handout", "hostile")
     assert result.exit_code == 0, result.output
     out = project / "out" / "hostile.pdf"
@@ -72,14 +76,17 @@ def test_hostile_text_prints_literally(project: Path) -> None:
 
 
 def test_star_markup_is_the_only_markup(project: Path) -> None:
-    write(project / "data/routines/stars.yaml",
-          "title: Stars\nsteps:\n  - 'Keep **both** feet *flat*; 5 * 3 = 15'\n")
+    write(
+        project / "data/routines/stars.yaml",
+        "title: Stars\nsteps:\n  - 'Keep **both** feet *flat*; 5 * 3 = 15'\n",
+    )
     assert run("handout", "stars").exit_code == 0
     reader = PdfReader(project / "out/stars.pdf")
     fonts_used: dict[str, str] = {}
 
-    def visit(text: str, cm: object, tm: object, font: dict[str, object] | None,
-              size: float) -> None:
+    def visit(
+        text: str, cm: object, tm: object, font: dict[str, object] | None, size: float
+    ) -> None:
         if font is not None and text.strip():
             fonts_used[text.strip()] = str(font["/BaseFont"])
 
@@ -92,8 +99,9 @@ def test_star_markup_is_the_only_markup(project: Path) -> None:
 
 @pytest.mark.parametrize("layout", ["letter", "a4"])
 def test_page_size_of_each_layout(project: Path, layout: str) -> None:
-    assert run("handout", "sacral-traction", "--layout", layout, "-o", f"{layout}.pdf"
-               ).exit_code == 0
+    assert (
+        run("handout", "sacral-traction", "--layout", layout, "-o", f"{layout}.pdf").exit_code == 0
+    )
     for page in PdfReader(project / f"{layout}.pdf").pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(w - PAGE_SIZES[layout][0]) < 0.5 and abs(h - PAGE_SIZES[layout][1]) < 0.5
@@ -115,8 +123,9 @@ def test_fonts_are_embedded(project: Path) -> None:
             desc = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
             assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
     if shutil.which("pdffonts"):
-        listing = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
-                                 check=True).stdout.splitlines()[2:]
+        listing = subprocess.run(
+            ["pdffonts", str(out)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
         assert listing and all(" yes " in line for line in listing)
 
 
@@ -138,13 +147,19 @@ def test_metadata(project: Path) -> None:
 
 
 def test_greek_cyrillic_and_diacritics_print(project: Path) -> None:
-    write(project / "data/routines/scripts.yaml",
-          "title: Ćwiczenie łydek\nlanguage: pl\nsteps:\n  - Zażółć gęślą jaźń\n"
-          "  - Άσκηση για την πλάτη\n  - Упражнение для спины\n")
+    write(
+        project / "data/routines/scripts.yaml",
+        "title: Ćwiczenie łydek\nlanguage: pl\nsteps:\n  - Zażółć gęślą jaźń\n"
+        "  - Άσκηση για την πλάτη\n  - Упражнение для спины\n",
+    )
     assert run("handout", "scripts").exit_code == 0
     text = pdf_text(project / "out/scripts.pdf")
-    for phrase in ("Ćwiczenie łydek", "Zażółć gęślą jaźń", "Άσκηση για την πλάτη",
-                   "Упражнение для спины"):
+    for phrase in (
+        "Ćwiczenie łydek",
+        "Zażółć gęślą jaźń",
+        "Άσκηση για την πλάτη",
+        "Упражнение для спины",
+    ):
         assert phrase in text
     assert "\u25a0" not in text and "\ufffd" not in text
 
@@ -158,8 +173,18 @@ def test_right_to_left_is_refused_not_reversed(project: Path) -> None:
 
 
 def test_footer_has_page_x_of_y_clinic_patient_date(project: Path) -> None:
-    run("handout", "sacral-traction", "--patient", "Ann Lee", "--date", "2026-11-24",
-        "--clinician", "Dr Ray", "--note", "Twice a day")
+    run(
+        "handout",
+        "sacral-traction",
+        "--patient",
+        "Ann Lee",
+        "--date",
+        "2026-11-24",
+        "--clinician",
+        "Dr Ray",
+        "--note",
+        "Twice a day",
+    )
     reader = PdfReader(project / "out/sacral-traction.pdf")
     n = len(reader.pages)
     assert n >= 2
@@ -180,8 +205,9 @@ def test_several_routines_in_one_file_each_on_a_new_page(project: Path) -> None:
     assert "Short One" not in reader.pages[1].extract_text()
 
 
-def test_failed_write_keeps_the_previous_file(project: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_keeps_the_previous_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run("handout", "sacral-traction")
     out = project / "out/sacral-traction.pdf"
     before = out.read_bytes()
@@ -204,13 +230,15 @@ def test_render_error_leaves_no_file(project: Path) -> None:
 
 
 def test_step_image_is_placed(project: Path) -> None:
-    from reportlab.graphics import renderPM  # noqa: F401  (Pillow comes with ReportLab)
     from PIL import Image
+    from reportlab.graphics import renderPM  # noqa: F401  (Pillow comes with ReportLab)
 
     Image.new("RGB", (40, 30), (200, 30, 30)).save(project / "data/routines/pic.png")
-    write(project / "data/routines/pictured.yaml",
-          "title: Pictured\nsteps:\n  - text: Look\n    image:\n      path: pic.png\n"
-          "      caption: The start position\n")
+    write(
+        project / "data/routines/pictured.yaml",
+        "title: Pictured\nsteps:\n  - text: Look\n    image:\n      path: pic.png\n"
+        "      caption: The start position\n",
+    )
     result = run("handout", "pictured")
     assert result.exit_code == 0, result.output
     reader = PdfReader(project / "out/pictured.pdf")

@@ -19,9 +19,7 @@ EXPECTED = {
     "tab.yaml": ["3:1: tab character; indent with spaces"],
     "duplicate-key.yaml": ["4:1: duplicate key 'title' (first given on line 1)"],
     "alias.yaml": ["1:8: anchors (&name) are not allowed; write the value out"],
-    "unknown-field.yaml": [
-        "2:1: unknown key 'benefit' in the routine; did you mean 'benefits'?"
-    ],
+    "unknown-field.yaml": ["2:1: unknown key 'benefit' in the routine; did you mean 'benefits'?"],
     "wrong-type.yaml": ["4:9: 'dosage' must be a mapping of keys, not text"],
     "missing-required.yaml": ["1:1: missing required key 'steps'; add 'steps:' to the routine"],
     "yaml-syntax.yaml": ["4:1: YAML syntax: expected ',' or ']', but got '<stream end>'"],
@@ -51,7 +49,9 @@ def test_every_bad_fixture_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_input_is_one_line_per_problem_and_exit_1(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input_is_one_line_per_problem_and_exit_1(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(FIXTURES.parent.parent)
     rel = f"tests/fixtures/bad/{name}"
     result = run("validate", rel)
@@ -61,8 +61,9 @@ def test_bad_input_is_one_line_per_problem_and_exit_1(name: str, monkeypatch: py
 
 
 @pytest.mark.parametrize("name", ["tab.yaml", "unknown-field.yaml", "missing-glyph.yaml"])
-def test_bad_input_writes_no_handout(name: str, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input_writes_no_handout(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(FIXTURES.parent.parent)
     target = tmp_path / "bad.pdf"
     result = run("handout", f"tests/fixtures/bad/{name}", "-o", str(target))

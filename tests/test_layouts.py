@@ -1,0 +1,188 @@
+"""Layouts as data: declared settings, extends, reference output, large print, compact."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handouts.layout import describe_settings
+
+from .conftest import FIXTURES, ROOT, glyphs, run, write
+
+REFERENCE = FIXTURES / "layouts"
+
+
+@pytest.mark.parametrize("name", ["letter", "large-print", "card-wallet"])
+def test_resolved_layout_matches_its_reference_file(name: str) -> None:
+    result = run("layouts", "show", name)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (REFERENCE / f"{name}.resolved.yaml").read_text()
+
+
+def test_layouts_lists_every_shipped_layout_once(project: Path) -> None:
+    result = run("layouts")
+    names = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    shipped = sorted(p.stem for p in (ROOT / "layouts").glob("*.yaml"))
+    assert names == shipped
+    assert {"letter", "a4", "large-print", "compact", "card-wallet"} <= set(names)
+
+
+def test_every_setting_has_a_doc_and_a_default() -> None:
+    rows = describe_settings()
+    assert len(rows) > 40
+    assert all(doc and default != "" or key == "description" for key, default, doc in rows)
+
+
+def test_extends_merges_deeply_and_lists_replace(project: Path) -> None:
+    write(
+        project / "layouts/mine.yaml",
+        "extends: a4\ncolors:\n  accent: '#aa0000'\nhandout:\n  sections: [steps]\n"
+        "labels:\n  steps: What to do\n",
+    )
+    shown = run("layouts", "show", "mine").stdout
+    assert "size: a4" in shown  # from a4
+    assert "margin_left: 56.69pt" in shown  # 20mm from a4
+    assert "accent: '#aa0000'" in shown and "caution_border: '#b3261e'" in shown
+    assert "sections:\n  - steps\n" in shown
+    assert "steps: What to do" in shown
+
+
+def test_extends_by_relative_path(project: Path, tmp_path: Path) -> None:
+    write(project / "elsewhere/base.yaml", "text:\n  body_size: 13\n")
+    write(project / "elsewhere/child.yaml", "extends: base.yaml\ntext:\n  leading: 1.6\n")
+    shown = run("layouts", "show", "elsewhere/child.yaml").stdout
+    assert "body_size: 13" in shown and "leading: 1.6" in shown
+
+
+def test_extends_cycle_prints_the_chain(project: Path) -> None:
+    write(project / "layouts/ping.yaml", "extends: pong\n")
+    write(project / "layouts/pong.yaml", "extends: ping\n")
+    result = run("layouts", "show", "ping")
+    assert result.exit_code == 1
+    assert result.stderr == "layouts/ping.yaml:1:1: layout 'extends' cycle: ping -> pong -> ping\n"
+
+
+def test_unknown_layout_key_and_bad_length(project: Path) -> None:
+    write(
+        project / "layouts/typo.yaml",
+        "extends: letter\ntext:\n  body_sise: 14\npage:\n  margin_top: 2 inches\n",
+    )
+    result = run("layouts", "show", "typo")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "layouts/typo.yaml:3:3: unknown key 'body_sise' in text; did you mean 'body_size'?",
+        "layouts/typo.yaml:5:15: 'page.margin_top' must be a length like 12mm, 0.5in or 18pt, "
+        "not '2 inches'",
+    ]
+
+
+def test_lengths_in_every_unit(project: Path) -> None:
+    write(
+        project / "layouts/units.yaml",
+        "page:\n  margin_top: 0.5in\n  margin_left: 12.7mm\n  margin_right: 36pt\n"
+        "  margin_bottom: 1.27cm\n",
+    )
+    shown = run("layouts", "show", "units").stdout
+    for key in ("margin_top", "margin_left", "margin_right", "margin_bottom"):
+        assert f"{key}: 36pt" in shown
+
+
+def test_large_print_body_is_18pt_and_not_italic(project: Path) -> None:
+    write(project / "data/routines/em.yaml", "title: Em\nsteps:\n  - 'Keep *slow* and steady'\n")
+    assert run("handout", "em", "--layout", "large-print", "-o", "lp.pdf").exit_code == 0
+    chars = [g for page in glyphs(project / "lp.pdf") for g in page]
+    assert min(g.size for g in chars) >= 18 - 0.01
+    assert not any("Oblique" in g.font or "Italic" in g.font for g in chars)
+    body = [g for g in chars if g.font.endswith("+DejaVuSans")]  # regular face: body text
+    assert len(body) > 20 and all(abs(g.size - 18) < 0.01 for g in body)
+
+
+def test_compact_fits_the_seed_on_one_page_never_below_9pt(project: Path) -> None:
+    assert run("handout", "sacral-traction", "--layout", "compact", "-o", "c.pdf").exit_code == 0
+    assert len(PdfReader(project / "c.pdf").pages) == 1
+    assert min(g.size for page in glyphs(project / "c.pdf") for g in page) >= 9 - 0.01
+
+
+def test_labels_and_section_order_come_from_the_layout(project: Path) -> None:
+    write(
+        project / "layouts/relabel.yaml",
+        "extends: letter\nhandout:\n  sections: [steps, benefits]\nlabels:\n"
+        "  steps: What to do\n  benefits: Why it helps\n  page_of: 'Sheet {page}/{pages}'\n",
+    )
+    assert run("handout", "sacral-traction", "--layout", "relabel", "-o", "r.pdf").exit_code == 0
+    text = "\n".join(p.extract_text() for p in PdfReader(project / "r.pdf").pages)
+    assert text.index("What to do") < text.index("Why it helps")
+    assert "Before you start" not in text and "Sheet 1/" in text
+
+
+def test_clinic_logo_outside_the_data_folder_is_refused(project: Path) -> None:
+    write(project / "elsewhere/clinic.yaml", "name: Far Away\nlogo: ../../etc/logo.png\n")
+    result = run("--clinic", "elsewhere/clinic.yaml", "handout", "sacral-traction")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "elsewhere/clinic.yaml:2:7: logo '../../etc/logo.png' is outside the data folder "
+        "elsewhere\n"
+    )
+
+
+def test_missing_and_unreadable_logo(project: Path) -> None:
+    clinic = project / "data/clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("logo: logo.png", "logo: nope.png"))
+    result = run("handout", "sacral-traction")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("data/clinic.yaml:")
+    assert result.stderr.rstrip().endswith("logo file not found: data/nope.png")
+    (project / "data/nope.png").write_bytes((project / "data/logo.png").read_bytes()[:200])
+    result = run("handout", "sacral-traction")
+    assert result.exit_code == 1
+    assert "logo data/nope.png cannot be read" in result.stderr
+
+
+def test_logo_is_scaled_not_distorted(project: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (400, 100), (10, 80, 120)).save(project / "data/logo.png")
+    assert run("handout", "sacral-traction", "-o", "w.pdf").exit_code == 0
+    page = PdfReader(project / "w.pdf").pages[0]
+    content = page.get_contents()
+    assert content is not None
+    ops = content.get_data().decode("latin-1")
+    # ReportLab places images with "w 0 0 h x y cm": its aspect must stay 4:1.
+    import re
+
+    sizes = [
+        (float(a), float(d))
+        for a, d in re.findall(r"q\s+([\d.]+) 0 0 ([\d.]+) [\d.]+ [\d.]+ cm\s+/FormXob", ops)
+    ]
+    assert sizes and all(abs(w / h - 4.0) < 0.01 for w, h in sizes)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm not installed")
+def test_video_qr_code_decodes_to_the_url(project: Path) -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    url = "https://example.org/videos/sacral-traction?t=42"
+    write(
+        project / "data/routines/vid.yaml",
+        f"title: Vid\nsteps:\n  - x\nquick_reference:\n  - Do it\nvideo: {url}\n",
+    )
+    assert run("handout", "vid", "-o", "h.pdf").exit_code == 0
+    assert run("card", "vid", "--sheet", "none", "-o", "c.pdf").exit_code == 0
+    for pdf, page in (("h.pdf", 1), ("c.pdf", 2)):
+        png = subprocess.run(
+            ["pdftoppm", "-png", "-r", "200", "-f", str(page), "-l", str(page), str(project / pdf)],
+            capture_output=True,
+            check=True,
+        ).stdout
+        found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+        assert [b.text for b in found] == [url], pdf
+        assert (
+            url in PdfReader(project / pdf).pages[page - 1].extract_text().replace("\n", "")
+            or pdf == "c.pdf"
+        )
