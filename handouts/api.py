@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .check import Text
 from .errors import DataError, HandoutsError, Problem
@@ -168,7 +169,7 @@ class CardOptions:
 
 def card_layout_with(options: CardOptions) -> Layout:
     layout = card_layout(options.size)
-    overrides = {
+    overrides: dict[str, Any] = {
         k: v
         for k, v in (("sheet", options.sheet), ("duplex", options.duplex),
                      ("bleed", options.bleed), ("crop_marks", options.crop_marks))

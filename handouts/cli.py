@@ -105,7 +105,7 @@ def handout(
     click.echo(api.handout(list(routines), ctx, layout, output, personal))
 
 
-class Length(click.ParamType):
+class Length(click.ParamType[float]):
     name = "length"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:

@@ -11,7 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -231,7 +231,7 @@ def _read_section(c: Checker, node: Node, cls: type, prefix: str) -> dict[str, A
         what = prefix + name
         kind = meta["kind"]
         if kind == "section":
-            out[name] = _read_section(c, value, f.default_factory, what + ".")  # type: ignore[misc]
+            out[name] = _read_section(c, value, cast(type, f.default_factory), what + ".")
             continue
         parsed = _read_value(c, value, what, meta)
         if parsed is not None:
@@ -368,8 +368,8 @@ def load_layout(name_or_path: str) -> Layout:
 def _resolve(path: Path, chain: list[Path]) -> dict[str, Any]:
     real = path.resolve()
     if real in chain:
-        names = " -> ".join(p.stem for p in [*chain, real])
-        raise DataError([Problem(str(path), 1, 1, f"layout 'extends' cycle: {names}")])
+        cycle = " -> ".join(p.stem for p in [*chain, real])
+        raise DataError([Problem(str(path), 1, 1, f"layout 'extends' cycle: {cycle}")])
     chain.append(real)
     src = read_yaml(path)
     c = Checker(src.path)

@@ -68,7 +68,7 @@ class Source:
     file: Path
 
 
-class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[misc]
+class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
     """PyYAML's composer with no implicit typing, no aliases and a node budget."""
 
     def __init__(self, stream: str) -> None:
@@ -80,7 +80,7 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: i
         self.node_count = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
             raise _Refused(event.start_mark, "aliases (*name) are not allowed; write the value out")
         if isinstance(event, ScalarEvent | MappingStartEvent | SequenceStartEvent):

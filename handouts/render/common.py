@@ -107,7 +107,7 @@ PageDrawer = Callable[[Canvas, int, int], None]
 def numbered_canvas(draw: PageDrawer) -> type[Canvas]:
     """A canvas class that knows the page count when it draws each page's running parts."""
 
-    class _Numbered(Canvas):
+    class _Numbered(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []

@@ -66,7 +66,7 @@ class Section:
         self.width = frame_width(job.layout)
 
     def p(self, text: str, style: object | None = None, **kw: object) -> Paragraph:
-        return para(text, style or self.s.body, self.s.emphasis, **kw)  # type: ignore[arg-type]
+        return para(text, style or self.s.body, self.s.emphasis, **kw)
 
     def table(
         self, rows: list[list[object]], widths: list[float], commands: list[tuple[object, ...]]
