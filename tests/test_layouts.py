@@ -186,3 +186,9 @@ def test_video_qr_code_decodes_to_the_url(project: Path) -> None:
             url in PdfReader(project / pdf).pages[page - 1].extract_text().replace("\n", "")
             or pdf == "c.pdf"
         )
+
+
+def test_layout_reference_doc_is_up_to_date() -> None:
+    from scripts.layout_reference import OUT, reference
+
+    assert OUT.read_text(encoding="utf-8") == reference(), "run scripts/layout_reference.py"
