@@ -152,7 +152,8 @@ def render_card_pdf(
         subject=str(routines[0].category or ""),
         lang=lang,
     )
-    return render_cards(CardJob(routines, layout, fonts, labels, clinic, meta, from_steps))
+    job = CardJob(routines, layout, fonts, labels, clinic, meta, from_steps, clinic_logo(clinic))
+    return render_cards(job)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -42,6 +44,7 @@ class CardJob:
     clinic: Clinic
     meta: Meta
     from_steps: bool = False
+    logo: Path | None = None  # the clinic's logo, printed on the back when there is no QR code
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,8 @@ class BackPlan:
 def plan_back(job: CardJob, routine: Routine) -> BackPlan:
     layout, box, labels = job.layout, safe_box(job.layout), job.labels
     card, clinic = layout.card, job.clinic
-    qr_side = card.qr_size if routine.video else 0.0
+    # The top-right corner holds the video's QR code, or else the clinic's logo.
+    qr_side = card.qr_size if routine.video or job.logo else 0.0
     text_width = box.width - (qr_side + 6 if qr_side else 0)
 
     def build(size: float) -> list[Flowable]:
@@ -316,10 +320,21 @@ def draw_back(canvas: Canvas, job: CardJob, plan: BackPlan) -> None:
     canvas.setFillColor(color(layout.card.background))
     canvas.rect(0, 0, w, h, stroke=0, fill=1)
     _stack(canvas, plan.body, box.x, box.top, plan.text_width)
+    side = layout.card.qr_size
     if plan.qr:
-        side = layout.card.qr_size
         drawing = qr_drawing(plan.qr, side)
         drawing.drawOn(canvas, box.x + box.width - side, box.top - side)
+    elif job.logo is not None:
+        iw, ih = ImageReader(str(job.logo)).getSize()
+        scale = min(side / iw, side / ih)
+        canvas.drawImage(
+            str(job.logo),
+            box.x + box.width - iw * scale,
+            box.top - ih * scale,
+            iw * scale,
+            ih * scale,
+            mask="auto",
+        )
     if plan.note_lines:
         canvas.setStrokeColor(color(layout.colors.muted))
         canvas.setLineWidth(0.5)
