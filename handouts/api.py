@@ -6,11 +6,12 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .check import Text
 from .errors import DataError, HandoutsError, Problem
-from .layout import Layout, load_labels, load_layout
+from .impose import Flip, Grid, card_plan, fit_grid
+from .layout import PAGE_SIZES, Layout, load_labels, load_layout
 from .library import (
     DATA_DIR,
     Library,
@@ -20,15 +21,15 @@ from .library import (
     load_library,
     load_routine,
     routine_files,
-    shown,
 )
 from .model import Clinic, Personal, Routine
 from .output import write_atomic
+from .render.card import CardJob, render_cards
 from .render.common import Meta
 from .render.fonts import check_glyphs, font_set, glyph_problems
-from .render.card import CardJob, render_cards
 from .render.handout import HandoutJob, render_handout
 from .render.text import plain
+from .sheets import MARK_ROOM, Marks, impose
 
 OUT_DIR = Path("out")
 
@@ -100,8 +101,9 @@ def render_handout_pdf(
         subject=str(routines[0].category or ""),
         lang=lang,
     )
-    job = HandoutJob(routines, layout, fonts, labels, clinic, personal, titles, meta,
-                     logo=clinic_logo(clinic))
+    job = HandoutJob(
+        routines, layout, fonts, labels, clinic, personal, titles, meta, logo=clinic_logo(clinic)
+    )
     return render_handout(job)
 
 
@@ -127,8 +129,16 @@ def card_layout(size: str) -> Layout:
     name = size if size.startswith("card-") or size.endswith((".yaml", ".yml")) else f"card-{size}"
     layout = load_layout(name)
     if layout.kind != "card":
-        raise DataError([Problem(layout.source, 1, 1,
-                                 f"layout '{layout.name}' is a {layout.kind} layout, not a card")])
+        raise DataError(
+            [
+                Problem(
+                    layout.source,
+                    1,
+                    1,
+                    f"layout '{layout.name}' is a {layout.kind} layout, not a card",
+                )
+            ]
+        )
     return layout
 
 
@@ -166,6 +176,8 @@ class CardOptions:
     bleed: float | None = None
     crop_marks: bool | None = None
     from_steps: bool = False
+    copies: int = 1
+    fill: bool = False  # fill the office sheet with copies
 
 
 def card_layout_with(options: CardOptions) -> Layout:
@@ -179,17 +191,51 @@ def card_layout_with(options: CardOptions) -> Layout:
     return dataclasses.replace(layout, card=dataclasses.replace(layout.card, **overrides))
 
 
-def card_pdf(routines: Sequence[Routine], layout: Layout, clinic: Clinic,
-             options: CardOptions) -> bytes:
+def card_grid(layout: Layout) -> Grid:
+    """Slots for the layout's cards on its office sheet, keeping room for crop marks."""
+    c = layout.card
+    width, height = PAGE_SIZES[c.sheet]
+    margin = c.sheet_margin + (MARK_ROOM if c.crop_marks else 0.0)
+    try:
+        return fit_grid(width, height, c.width, c.height, margin=margin, gutter=c.gutter)
+    except ValueError as exc:
+        raise DataError(
+            [Problem(layout.source, 1, 1, f"card does not fit the sheet: {exc}")]
+        ) from None
+
+
+def card_sheets(
+    shop: bytes, n_designs: int, layout: Layout, copies: int = 1, fill: bool = False
+) -> bytes:
+    """Office sheets: cards n-up with crop marks; backs behind their fronts for duplex.
+
+    Each design is repeated `copies` times, or as often as fills the sheet with `fill`.
+    """
+    c = layout.card
+    grid = card_grid(layout)
+    if fill:
+        copies = max(copies, grid.capacity // n_designs)
+    sources = [d for d in range(n_designs) for _ in range(copies)]
+    plan = card_plan(len(sources), grid, cast(Flip, c.duplex), sources=sources)
+    marks = Marks(crop=c.crop_marks, bleed=min(c.bleed, c.gutter / 2))
+    return impose(
+        shop, plan, (grid.sheet_width, grid.sheet_height), marks, duplex=cast(Flip, c.duplex)
+    )
+
+
+def card_pdf(
+    routines: Sequence[Routine], layout: Layout, clinic: Clinic, options: CardOptions
+) -> bytes:
     """The card file as asked: the print-shop file, or office sheets made from it."""
     shop = render_card_pdf(routines, layout, clinic, from_steps=options.from_steps)
     if layout.card.sheet == "none":
         return shop
-    return card_sheets(shop, len(routines), layout)
+    return card_sheets(shop, len(routines), layout, options.copies, options.fill)
 
 
-def card(refs: Sequence[str], ctx: Context, options: CardOptions,
-         output: Path | None = None) -> Path:
+def card(
+    refs: Sequence[str], ctx: Context, options: CardOptions, output: Path | None = None
+) -> Path:
     """`handouts card`: pocket cards for one or more routines in one PDF."""
     routines = load_routines(refs, ctx)
     layout = card_layout_with(options)
@@ -237,17 +283,42 @@ def library(ctx: Context) -> Library:
     return load_library(ctx.data_dir)
 
 
-def build(ctx: Context, layout_name: str = "letter") -> list[Path]:
-    """`handouts build`: every product for everything in the data folder, into out/."""
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was skipped, and why
+
+
+def build(ctx: Context, layout_name: str = "letter", card_size: str = "wallet") -> BuildResult:
+    """`handouts build`: every product for everything in the data folder, into out/.
+
+    Everything is rendered in memory first: a problem anywhere stops the build before any
+    file is replaced.
+    """
     lib = load_library(ctx.data_dir)
     if lib.problems:
         raise DataError(lib.problems)
     clinic = ctx.clinic()
     layout = load_layout(layout_name)
+    cards = card_layout(card_size)
     titles = {r.id: str(r.title) for r in lib.routines.values()}
-    written = []
+    result = BuildResult()
+    files: dict[Path, bytes] = {}
+    problems: list[Problem] = []
     for routine in lib.routines.values():
-        data = render_handout_pdf([routine], layout, clinic, Personal(), titles)
-        written.append(write_atomic(ctx.out_dir / f"{routine.id}.pdf", data))
-    return written
-
+        try:
+            files[ctx.out_dir / f"{routine.id}.pdf"] = render_handout_pdf(
+                [routine], layout, clinic, Personal(), titles
+            )
+            if not routine.quick_reference:
+                result.notes.append(f"{routine.path}: no quick_reference, so no pocket card")
+                continue
+            shop = render_card_pdf([routine], cards, clinic)
+            files[ctx.out_dir / f"{routine.id}-card.pdf"] = card_sheets(shop, 1, cards, fill=True)
+        except HandoutsError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    for path, data in files.items():
+        result.written.append(write_atomic(path, data))
+    return result

@@ -119,25 +119,53 @@ class Length(click.ParamType[float]):
 
 @main.command()
 @click.argument("routines", nargs=-1, required=True)
-@click.option("--size", default="wallet", show_default=True,
-              help="Card layout: wallet, eu, index, a7 or any card-*.yaml / file.")
-@click.option("--sheet", type=click.Choice(["letter", "a4", "none"]),
-              help="Office sheet for n-up printing, or none for a print shop "
-                   "(default: the layout's).")
-@click.option("--duplex", type=click.Choice(["long", "short", "none"]),
-              help="How your printer turns the sheet for the backs (default: the layout's).")
+@click.option(
+    "--size",
+    default="wallet",
+    show_default=True,
+    help="Card layout: wallet, eu, index, a7 or any card-*.yaml / file.",
+)
+@click.option(
+    "--sheet",
+    type=click.Choice(["letter", "a4", "none"]),
+    help="Office sheet for n-up printing, or none for a print shop (default: the layout's).",
+)
+@click.option(
+    "--duplex",
+    type=click.Choice(["long", "short", "none"]),
+    help="How your printer turns the sheet for the backs (default: the layout's).",
+)
 @click.option("--bleed", type=Length(), help="Bleed beyond the trim, e.g. 3mm or 0.125in.")
 @click.option("--crop-marks/--no-crop-marks", default=None, help="Cutting marks on sheets.")
-@click.option("--from-steps", is_flag=True,
-              help="Print the steps when a routine has no quick_reference.")
+@click.option(
+    "--copies",
+    type=click.IntRange(1, 500),
+    default=1,
+    show_default=True,
+    help="Cards of each routine on the office sheet.",
+)
+@click.option("--fill", is_flag=True, help="Fill the office sheet with copies.")
+@click.option(
+    "--from-steps", is_flag=True, help="Print the steps when a routine has no quick_reference."
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
 @click.pass_obj
 @reports_errors
-def card(ctx: api.Context, routines: tuple[str, ...], size: str, sheet: str | None,
-         duplex: str | None, bleed: float | None, crop_marks: bool | None, from_steps: bool,
-         output: Path | None) -> None:
+def card(
+    ctx: api.Context,
+    routines: tuple[str, ...],
+    size: str,
+    sheet: str | None,
+    duplex: str | None,
+    bleed: float | None,
+    crop_marks: bool | None,
+    copies: int,
+    fill: bool,
+    from_steps: bool,
+    output: Path | None,
+) -> None:
     """Write pocket quick-reference cards for ROUTINES: an office sheet or a print-shop file."""
-    options = api.CardOptions(size, sheet, duplex, bleed, crop_marks, from_steps)
+    options = api.CardOptions(size, sheet, duplex, bleed, crop_marks, from_steps, copies, fill)
     click.echo(api.card(list(routines), ctx, options, output))
 
 
@@ -175,7 +203,10 @@ def list_(ctx: api.Context) -> None:
 @reports_errors
 def build(ctx: api.Context, layout: str) -> None:
     """Build every product for everything in the data folder into the out folder."""
-    for path in api.build(ctx, layout):
+    result = api.build(ctx, layout)
+    for note in result.notes:
+        click.echo(note, err=True)
+    for path in result.written:
         click.echo(path)
 
 

@@ -73,10 +73,12 @@ class TextSettings:
     title_size: float = _s(26.0, "routine title size", "number", minimum=5)
     heading_size: float = _s(15.0, "section heading size", "number", minimum=5)
     small_size: float = _s(11.0, "footer and caption size", "number", minimum=5)
-    paragraph_space: float = _s(0.35, "space after a paragraph, as a multiple of the body size",
-                                "number", minimum=0)
-    heading_space: float = _s(0.9, "space above a heading, as a multiple of its size", "number",
-                              minimum=0)
+    paragraph_space: float = _s(
+        0.35, "space after a paragraph, as a multiple of the body size", "number", minimum=0
+    )
+    heading_space: float = _s(
+        0.9, "space above a heading, as a multiple of its size", "number", minimum=0
+    )
     align: str = _s("left", "body alignment", "choice", choices=("left", "justify"))
     emphasis: str = _s("italic", "how *emphasis* prints", "choice", choices=("italic", "bold"))
 
@@ -110,35 +112,55 @@ class HandoutSettings:
     step_number_width: float = _s(0.45 * INCH, "column for step numbers", "length")
     picture_height: float = _s(2.5 * INCH, "largest height of the routine's own picture", "length")
     qr_size: float = _s(1.1 * INCH, "side of the video QR code", "length")
-    fit_pages: int = _s(0, "shrink text (not below text.min_size) to fit each routine on this "
-                        "many pages; 0 = never shrink", "int", minimum=0)
+    fit_pages: int = _s(
+        0,
+        "shrink text (not below text.min_size) to fit each routine on this "
+        "many pages; 0 = never shrink",
+        "int",
+        minimum=0,
+    )
 
 
 @dataclass(frozen=True)
 class CardSettings:
     width: float = _s(3.5 * INCH, "card width at the trim", "length")
     height: float = _s(2.0 * INCH, "card height at the trim", "length")
-    bleed: float = _s(0.125 * INCH, "background beyond the trim on each side (US 1/8 in, EU 3 mm)",
-                      "length")
-    safe: float = _s(0.125 * INCH, "text stays this far inside the trim (cutting tolerance)",
-                     "length")
-    sheet: str = _s("letter", "office sheet the cards are laid out on, or none for a print shop",
-                    "choice", choices=("letter", "a4", "none"))
-    sheet_margin: float = _s(0.25 * INCH, "edge of the office sheet a printer cannot print",
-                             "length")
+    bleed: float = _s(
+        0.125 * INCH, "background beyond the trim on each side (US 1/8 in, EU 3 mm)", "length"
+    )
+    safe: float = _s(
+        0.125 * INCH, "text stays this far inside the trim (cutting tolerance)", "length"
+    )
+    sheet: str = _s(
+        "letter",
+        "office sheet the cards are laid out on, or none for a print shop",
+        "choice",
+        choices=("letter", "a4", "none"),
+    )
+    sheet_margin: float = _s(
+        0.25 * INCH, "edge of the office sheet a printer cannot print", "length"
+    )
     gutter: float = _s(0.0, "space between cards on the office sheet", "length")
-    duplex: str = _s("long", "how the office printer turns the sheet for the backs", "choice",
-                     choices=("long", "short", "none"))
+    duplex: str = _s(
+        "long",
+        "how the office printer turns the sheet for the backs",
+        "choice",
+        choices=("long", "short", "none"),
+    )
     crop_marks: bool = _s(True, "cutting marks outside the cards on office sheets", "bool")
-    front_field: str = _s("cautions", "what the front shows under the steps (its first item)",
-                          "choice", choices=("cautions", "summary", "benefits", "none"))
+    front_field: str = _s(
+        "cautions",
+        "what the front shows under the steps (its first item)",
+        "choice",
+        choices=("cautions", "summary", "benefits", "none"),
+    )
     body_size: float = _s(9.5, "text size before shrinking to fit", "number", minimum=7)
-    min_size: float = _s(7.0, "smallest size text may shrink to (never below 7 pt)", "number",
-                         minimum=7)
+    min_size: float = _s(
+        7.0, "smallest size text may shrink to (never below 7 pt)", "number", minimum=7
+    )
     title_size: float = _s(12.0, "title size before shrinking", "number", minimum=7)
     phone_size: float = _s(12.0, "clinic phone number on the back", "number", minimum=7)
-    back_safety: bool = _s(False, "print the clinic's 'stop and call us' text on the back",
-                           "bool")
+    back_safety: bool = _s(False, "print the clinic's 'stop and call us' text on the back", "bool")
     note_lines: int = _s(3, "ruled lines for the clinician's note on the back", "int", minimum=0)
     qr_size: float = _s(0.7 * INCH, "side of the video QR code on the back", "length")
     background: str = _s("#ffffff", "card background, printed into the bleed", "color")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -108,4 +109,26 @@ def glyphs(path: Path) -> list[list[Glyph]]:
         found: list[Glyph] = []
         walk(layout, found)
         pages.append(found)
+    return pages
+
+
+def text_lines(data: bytes) -> list[list[tuple[float, float, str]]]:
+    """(x0, y0, text) of every text line, per page: pdfminer follows form XObjects."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTComponent, LTTextLine
+
+    def walk(item: LTComponent, found: list[tuple[float, float, str]]) -> None:
+        if isinstance(item, LTTextLine):
+            found.append((item.x0, item.y0, item.get_text().strip()))
+            return
+        for child in getattr(item, "_objs", []):
+            walk(child, found)
+
+    pages = []
+    for layout in extract_pages(
+        io.BytesIO(data), laparams=LAParams(line_margin=0.1, all_texts=True)
+    ):
+        found: list[tuple[float, float, str]] = []
+        walk(layout, found)
+        pages.append([f for f in found if f[2]])
     return pages
