@@ -142,3 +142,24 @@ def test_card_pdf_refuses_through_the_api_without_writing(project: Path) -> None
     with pytest.raises(api.RenderError if hasattr(api, "RenderError") else Exception):
         api.card(["data/routines/missing.yaml"], api.Context(), api.CardOptions())
     assert not (project / "out").exists() or list((project / "out").iterdir()) == []
+
+
+def test_background_reaches_into_the_bleed(project: Path) -> None:
+    run("card", "sacral-traction", "--sheet", "none", "-o", "c.pdf")
+    page = PdfReader(project / "c.pdf").pages[0]
+    content = page.get_contents()
+    assert content is not None
+    w, h = float(page.mediabox.width), float(page.mediabox.height)
+    ops = content.get_data().decode("latin-1")
+    # The first filled rectangle is the background, from corner to corner of the bleed box.
+    assert f"0 0 {w:g} {h:g} re f" in ops.replace(".0 ", " ")
+
+
+def test_several_routines_share_one_sheet(project: Path) -> None:
+    write(project / "data/routines/other.yaml",
+          "title: Other One\nsteps:\n  - x\nquick_reference:\n  - Breathe\n")
+    assert run("card", "sacral-traction", "other", "-o", "two.pdf").exit_code == 0
+    reader = PdfReader(project / "two.pdf")
+    assert len(reader.pages) == 2
+    front = reader.pages[0].extract_text()
+    assert "Sacral Traction" in front and "Other One" in front
