@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from .booklet import (
+    Booklet,
+    booklet_files,
+    booklet_from_ids,
+    check_routine_ids,
+    follow_chain,
+    load_booklet,
+)
 from .check import Text
-from .errors import DataError, HandoutsError, Problem
-from .impose import Flip, Grid, card_plan, fit_grid
+from .errors import DataError, HandoutsError, Problem, RenderError
+from .impose import Flip, Grid, booklet_plan, card_plan, fit_grid, pad_pages
 from .layout import PAGE_SIZES, Layout, load_labels, load_layout
 from .library import (
     DATA_DIR,
@@ -24,12 +32,14 @@ from .library import (
 )
 from .model import Clinic, Personal, Routine
 from .output import write_atomic
+from .render.booklet import BookletJob, render_booklet
 from .render.card import CardJob, render_cards
 from .render.common import Meta
 from .render.fonts import check_glyphs, font_set, glyph_problems
 from .render.handout import HandoutJob, render_handout
 from .render.text import plain
 from .sheets import MARK_ROOM, Marks, impose
+from .yamlsrc import did_you_mean
 
 OUT_DIR = Path("out")
 
@@ -244,6 +254,163 @@ def card(
     return write_atomic(output or ctx.out_dir / f"{routines[0].id}-{suffix}.pdf", data)
 
 
+@dataclass(frozen=True)
+class BookletOptions:
+    page_size: str | None = None  # letter, a4, half-letter, a5: picks layouts/booklet-<size>
+    impose: str | None = None  # "saddle" also writes the folded, stapled print version
+    creep: float | None = None
+    right_hand: bool = False
+    layout: str | None = None
+
+
+@dataclass
+class BookletResult:
+    written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0
+
+
+SADDLE_SHEETS = {"half-letter": "letter", "a5": "a4"}
+
+
+def page_name(layout: Layout) -> str:
+    """The paper name of the layout's page size, or '' for a custom size."""
+    return next((n for n, s in PAGE_SIZES.items() if s == tuple(layout.page.size)), "")
+
+
+def booklet_layout(booklet: Booklet, options: BookletOptions) -> Layout:
+    if options.page_size:
+        name = f"booklet-{options.page_size}"
+    else:
+        name = options.layout or booklet.layout or "booklet-letter"
+    layout = load_layout(name)
+    if layout.kind != "booklet":
+        raise DataError(
+            [
+                Problem(
+                    layout.source,
+                    1,
+                    1,
+                    f"layout '{layout.name}' is a {layout.kind} layout, not a booklet",
+                )
+            ]
+        )
+    settings = layout.booklet
+    if options.creep is not None:
+        settings = dataclasses.replace(settings, creep=options.creep)
+    if options.right_hand:
+        settings = dataclasses.replace(settings, right_hand_starts=True)
+    return dataclasses.replace(layout, booklet=settings)
+
+
+def booklet_pdfs(
+    booklet: Booklet,
+    ctx: Context,
+    options: BookletOptions,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[dict[str, bytes], BookletResult]:
+    """The reading-order PDF and, with --impose saddle, the print version: in memory."""
+    files = routine_files(ctx.data_dir)
+    check_routine_ids(booklet, files)
+    routines = [load_routine(files[str(rid)]) for rid in booklet.routine_ids()]
+    layout = booklet_layout(booklet, options)
+    overrides: dict[str, Any] = dict(booklet.clinic)
+    clinic = dataclasses.replace(ctx.clinic(), **overrides)
+    lang = routines[0].language if routines else "en"
+    labels = load_labels(lang, layout)
+    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
+    texts = [t for r in routines for t in r.texts()] + booklet.texts() + clinic.texts()
+    check_glyphs(texts + label_texts(labels, layout), fonts)
+    meta = Meta(plain(booklet.title), str(clinic.name or ""), str(booklet.subtitle or ""), lang)
+    titles = titles_in(ctx.data_dir, routines)
+    handout_job = HandoutJob(
+        routines, layout, fonts, labels, clinic, Personal(), titles, meta, logo=clinic_logo(clinic)
+    )
+    cover = (
+        Path(booklet.path).parent / booklet.cover_image.path
+        if booklet.cover_image is not None
+        else None
+    )
+    rendered = render_booklet(BookletJob(booklet, routines, handout_job, cover, progress))
+    result = BookletResult(pages=rendered.pages)
+    out = {"reading": rendered.pdf}
+    if options.impose == "saddle":
+        size = page_name(layout)
+        if size not in SADDLE_SHEETS:
+            raise DataError(
+                [
+                    Problem(
+                        booklet.path,
+                        1,
+                        1,
+                        "saddle stitch needs half-letter or a5 pages "
+                        "(--page-size half-letter or a5)",
+                    )
+                ]
+            )
+        sheet_w, sheet_h = PAGE_SIZES[SADDLE_SHEETS[size]]
+        sheet = (sheet_h, sheet_w)  # landscape
+        padded = pad_pages(rendered.pages)
+        if padded > layout.booklet.saddle_warning_pages:
+            result.warnings.append(
+                f"{booklet.path}: warning: {padded} pages is past what saddle stitch holds well "
+                f"(about {layout.booklet.saddle_warning_pages}); split the booklet or use "
+                "another binding"
+            )
+        plan = booklet_plan(
+            rendered.pages, *layout.page.size, *sheet, creep_per_sheet=layout.booklet.creep
+        )
+        out["print"] = impose(
+            rendered.pdf, plan, sheet, Marks(crop=True, fold=True), duplex="short"
+        )
+    return out, result
+
+
+def booklet(
+    booklet: Booklet,
+    ctx: Context,
+    options: BookletOptions,
+    output: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BookletResult:
+    """`handouts booklet`: write the reading-order booklet (and its print version)."""
+    pdfs, result = booklet_pdfs(booklet, ctx, options, progress)
+    target = output or ctx.out_dir / f"{booklet.name}.pdf"
+    paths = {"reading": target, "print": target.with_name(f"{target.stem}-print.pdf")}
+    for kind, data in pdfs.items():
+        result.written.append(write_atomic(paths[kind], data))
+    return result
+
+
+def find_booklet(ref: str, ctx: Context) -> Booklet:
+    path = Path(ref)
+    if not path.is_file():
+        named = booklet_files(ctx.data_dir)
+        if ref not in named:
+            raise DataError(
+                [Problem(ref, 1, 1, f"no such booklet file{did_you_mean(ref, list(named))}")]
+            )
+        path = named[ref]
+    return load_booklet(path)
+
+
+def booklet_of(title: str, refs: list[str], ctx: Context) -> Booklet:
+    """A booklet from the command line: a title and routines (ids or files)."""
+    routines = load_routines(refs, ctx)
+    return booklet_from_ids(title, [r.id for r in routines])
+
+
+def booklet_following(start: str, ctx: Context, title: str | None) -> Booklet:
+    lib = load_library(ctx.data_dir)
+    if lib.problems:
+        raise DataError(lib.problems)
+    if start not in lib.routines:
+        find_routine(start, ctx.data_dir)  # raises with a suggestion
+    ids = follow_chain(lib.routines[start], lib.routines)
+    first = lib.routines[ids[0]]
+    return booklet_from_ids(title or str(first.title), ids)
+
+
 @dataclass
 class Report:
     """What `validate` found: files checked, problems (errors) and warnings."""
@@ -310,13 +477,39 @@ def build(ctx: Context, layout_name: str = "letter", card_size: str = "wallet") 
             files[ctx.out_dir / f"{routine.id}.pdf"] = render_handout_pdf(
                 [routine], layout, clinic, Personal(), titles
             )
-            if not routine.quick_reference:
-                result.notes.append(f"{routine.path}: no quick_reference, so no pocket card")
+            from_steps = not routine.quick_reference
+            try:
+                shop = render_card_pdf([routine], cards, clinic, from_steps=from_steps)
+            except RenderError as exc:
+                if not from_steps:
+                    raise
+                result.notes.append(
+                    f"{routine.path}: no pocket card: no quick_reference, and "
+                    f"the steps do not fit a card ({exc.problems[0].message})"
+                )
                 continue
-            shop = render_card_pdf([routine], cards, clinic)
+            if from_steps:
+                result.notes.append(
+                    f"{routine.path}: no quick_reference; the card prints the steps"
+                )
             files[ctx.out_dir / f"{routine.id}-card.pdf"] = card_sheets(shop, 1, cards, fill=True)
         except HandoutsError as exc:
             problems += exc.problems
+    for name, path in booklet_files(ctx.data_dir).items():
+        try:
+            book = load_booklet(path)
+            # A manifest without a layout gets half-letter pages, which fold from Letter.
+            options = BookletOptions(page_size="half-letter" if book.layout is None else None)
+            if page_name(booklet_layout(book, options)) in SADDLE_SHEETS:
+                options = dataclasses.replace(options, impose="saddle")
+            pdfs, made = booklet_pdfs(book, ctx, options)
+        except HandoutsError as exc:
+            problems += exc.problems
+            continue
+        result.notes += made.warnings
+        files[ctx.out_dir / f"{name}.pdf"] = pdfs["reading"]
+        if "print" in pdfs:
+            files[ctx.out_dir / f"{name}-print.pdf"] = pdfs["print"]
     if problems:
         raise DataError(problems)
     for path, data in files.items():

@@ -170,6 +170,68 @@ def card(
 
 
 @main.command()
+@click.argument("items", nargs=-1)
+@click.option("--title", help="Make a booklet of the ROUTINES given, with this title.")
+@click.option(
+    "--follow", metavar="ID", help="Make a booklet of ID's whole previous/next chain, in order."
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4", "half-letter", "a5"]),
+    help="Page size (picks layouts/booklet-SIZE.yaml).",
+)
+@click.option("--layout", help="A booklet layout by name or file.")
+@click.option(
+    "--impose",
+    type=click.Choice(["saddle"]),
+    help="Also write NAME-print.pdf: sheets to print double-sided, fold and staple.",
+)
+@click.option("--creep", type=Length(), help="Shift per nested sheet, e.g. 0.005in.")
+@click.option("--right-hand", is_flag=True, help="Start every routine on a right-hand page.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.pass_obj
+@reports_errors
+def booklet(
+    ctx: api.Context,
+    items: tuple[str, ...],
+    title: str | None,
+    follow: str | None,
+    page_size: str | None,
+    layout: str | None,
+    impose: str | None,
+    creep: float | None,
+    right_hand: bool,
+    output: Path | None,
+) -> None:
+    """Bundle routines into one booklet with a cover and contents.
+
+    ITEMS is a booklet manifest (a file, or a name in DATA/booklets), or routine ids with
+    --title; or use --follow ID.
+    """
+    if follow:
+        book = api.booklet_following(follow, ctx, title)
+    elif title:
+        if not items:
+            raise click.UsageError("give the routines to bundle after --title")
+        book = api.booklet_of(title, list(items), ctx)
+    elif len(items) == 1:
+        book = api.find_booklet(items[0], ctx)
+    else:
+        raise click.UsageError("give one booklet manifest, or --title T ROUTINE..., or --follow ID")
+    options = api.BookletOptions(page_size, impose, creep, right_hand, layout)
+    count = len(book.routine_ids())
+    if count >= 20 and sys.stderr.isatty():
+        with click.progressbar(length=count * 2, label="Setting pages", file=sys.stderr) as bar:
+            result = api.booklet(book, ctx, options, output, lambda page: bar.update(1))
+    else:
+        result = api.booklet(book, ctx, options, output)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for path in result.written:
+        click.echo(path)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
 @reports_errors

@@ -122,6 +122,19 @@ class HandoutSettings:
 
 
 @dataclass(frozen=True)
+class BookletSettings:
+    right_hand_starts: bool = _s(False, "start every routine on a right-hand (odd) page", "bool")
+    running_header: bool = _s(True, "the routine's title at the top of its pages", "bool")
+    cover_title_size: float = _s(30.0, "title size on the cover", "number", minimum=11)
+    creep: float = _s(
+        0.0, "saddle-stitch creep per nested sheet (about 0.005in for 20 lb paper)", "length"
+    )
+    saddle_warning_pages: int = _s(
+        64, "warn past this many pages: saddle stitch tops out around 48-64 pages", "int", minimum=4
+    )
+
+
+@dataclass(frozen=True)
 class CardSettings:
     width: float = _s(3.5 * INCH, "card width at the trim", "length")
     height: float = _s(2.0 * INCH, "card height at the trim", "length")
@@ -180,6 +193,7 @@ class Layout:
     colors: ColorSettings = _section(ColorSettings, "colours as #rrggbb")
     handout: HandoutSettings = _section(HandoutSettings, "full-page handout")
     card: CardSettings = _section(CardSettings, "pocket cards")
+    booklet: BookletSettings = _section(BookletSettings, "booklets")
     labels: dict[str, str] = _s({}, "printed words, overriding the language's labels", "labels")
     name: str = field(default="", metadata={"kind": "internal"})
     source: str = field(default="", metadata={"kind": "internal"})
@@ -217,6 +231,8 @@ LABEL_KEYS = {
     "reviewed_on": "on",
     "safety": "Stop and call us",
     "card_note": "Notes",
+    "contents": "Contents",
+    "booklet_for": "Prepared for",
     "card_call": "Questions? Call",
 }
 """Every printed word, with the English default. Language packs (layouts/labels/) override."""

@@ -260,16 +260,22 @@ class Section:
             return []
         return [Spacer(1, 4), Paragraph(" \u00b7 ".join(bits), self.s.small)]
 
-    def navigation(self, r: Routine) -> list[Flowable]:
-        parts = []
+    def neighbours(self, r: Routine) -> list[tuple[str, str, str]]:
+        """(label key, routine id, markup of 'Previous: Name') for each neighbour named."""
+        out = []
         for key in ("previous", "next"):
             ref = getattr(r, key)
             if ref is not None:
                 name = self.job.titles.get(str(ref)) or str(ref).replace("-", " ").title()
-                parts.append(
+                text = (
                     f"{label_para(self.job.labels[key], self.s.small).text}: "
                     f"<b>{self.p(name).text}</b>"
                 )
+                out.append((key, str(ref), text))
+        return out
+
+    def navigation(self, r: Routine) -> list[Flowable]:
+        parts = [text for _, _, text in self.neighbours(r)]
         if not parts:
             return []
         return [
@@ -305,8 +311,11 @@ def _personal(job: HandoutJob, sec: Section) -> list[Flowable]:
     return out
 
 
-def story_for(job: HandoutJob, routine: Routine, styles: Styles) -> list[Flowable]:
-    sec = Section(job, styles)
+def story_for(
+    job: HandoutJob, routine: Routine, styles: Styles, section: type[Section] | None = None
+) -> list[Flowable]:
+    """One routine's flowables; `section` lets a product change how sections are built."""
+    sec = (section or Section)(job, styles)
     story: list[Flowable] = []
     if routine.category:
         story.append(para(routine.category, styles.kicker, styles.emphasis))

@@ -1,0 +1,162 @@
+"""Booklet manifests (`data/booklets/<name>.yaml`): which routines, in which sections.
+
+A booklet may also come from the command line (a title and routine ids) or from following
+routines' previous/next chain. No ReportLab here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from .check import Checker, Text
+from .errors import DataError, Problem
+from .library import resolve_image, shown
+from .model import CLINIC_KEYS, Image, Routine, image_from_node
+from .yamlsrc import Node, read_yaml
+
+BOOKLET_KEYS = (
+    "title", "subtitle", "intro", "routines", "sections", "layout", "cover_image",
+    "back_cover", "clinic",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Text | None  # None: routines listed without a section heading
+    routine_ids: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Booklet:
+    name: str
+    path: str
+    title: Text
+    sections: tuple[Section, ...]
+    subtitle: Text | None = None
+    intro: Text | None = None
+    layout: str | None = None
+    cover_image: Image | None = None
+    back_cover: Text | None = None
+    clinic: dict[str, Text] = field(default_factory=dict)
+
+    def routine_ids(self) -> list[Text]:
+        return [rid for s in self.sections for rid in s.routine_ids]
+
+    def texts(self) -> list[Text]:
+        out = [self.title]
+        out += [t for t in (self.subtitle, self.intro, self.back_cover) if t is not None]
+        out += [s.title for s in self.sections if s.title is not None]
+        if self.cover_image is not None and self.cover_image.caption is not None:
+            out.append(self.cover_image.caption)
+        return out + list(self.clinic.values())
+
+
+def _ids(c: Checker, node: Node, what: str) -> list[Text]:
+    return c.seq(node, what, lambda n, i: c.text(n, f"{what}[{i + 1}]"), limit=1000)
+
+
+def booklet_from_node(c: Checker, root: Node, name: str, path: str) -> Booklet | None:
+    keys = c.mapping(root, BOOKLET_KEYS, ("title",), what="the booklet")
+    title = c.text(keys["title"], "title") if "title" in keys else None
+    sections: list[Section] = []
+    if "routines" in keys and "sections" in keys:
+        c.error(keys["sections"], "give either 'routines' or 'sections', not both")
+    elif "routines" in keys:
+        sections.append(Section(None, tuple(_ids(c, keys["routines"], "routines"))))
+    elif "sections" in keys:
+
+        def section(node: Node, i: int) -> Section | None:
+            what = f"sections[{i + 1}]"
+            sk = c.mapping(node, ("title", "routines"), ("title", "routines"), what=what)
+            if "title" not in sk or "routines" not in sk:
+                return None
+            stitle = c.text(sk["title"], f"{what}.title")
+            return Section(stitle, tuple(_ids(c, sk["routines"], f"{what}.routines")))
+
+        sections = c.seq(keys["sections"], "sections", section)
+    else:
+        c.error(root, "missing 'routines' (a list of routine ids) or 'sections'")
+    values: dict[str, object] = {}
+    for key in ("subtitle", "intro", "back_cover", "layout"):
+        if key in keys:
+            value = c.text(keys[key], key)
+            values[key] = str(value) if key == "layout" and value else value
+    if "cover_image" in keys:
+        values["cover_image"] = image_from_node(c, keys["cover_image"], "cover_image")
+    if "clinic" in keys:
+        ck = c.mapping(keys["clinic"], CLINIC_KEYS[:-1], what="clinic")
+        clinic = {k: c.text(v, f"clinic.{k}") for k, v in ck.items()}
+        values["clinic"] = {k: v for k, v in clinic.items() if v is not None}
+    if title is None or c.problems:
+        return None
+    return Booklet(name, path, title, tuple(sections), **values)  # type: ignore[arg-type]
+
+
+def load_booklet(path: Path) -> Booklet:
+    src = read_yaml(path, shown(path))
+    c = Checker(src.path)
+    booklet = booklet_from_node(c, src.root, path.stem, src.path)
+    c.done()
+    assert booklet is not None
+    if booklet.cover_image is not None:
+        resolve_image(booklet.cover_image, path, "cover_image")
+    return booklet
+
+
+def check_routine_ids(booklet: Booklet, known: dict[str, Path]) -> None:
+    """Every id must name a routine in the library; each miss lists the closest ids."""
+    problems = []
+    for rid in booklet.routine_ids():
+        if str(rid) not in known:
+            close = difflib.get_close_matches(str(rid), list(known), n=3, cutoff=0.5)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            problems.append(
+                Problem(
+                    booklet.path,
+                    rid.line,
+                    rid.col,
+                    f"no routine with id '{rid}' in the library{hint}",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+
+
+def booklet_from_ids(title: str, ids: list[str]) -> Booklet:
+    """`handouts booklet --title T ROUTINE...`"""
+    where = "<command line>"
+    texts = tuple(Text(i, where, 1, 1) for i in ids)
+    return Booklet(
+        PurePath(ids[0]).stem + "-booklet" if ids else "booklet",
+        where,
+        Text(title, where, 1, 1),
+        (Section(None, texts),),
+    )
+
+
+def follow_chain(start: Routine, routines: dict[str, Routine]) -> list[str]:
+    """Ids from the first routine of `start`'s previous/next chain to its last, no repeats."""
+    first = start
+    seen = {start.id}
+    while first.previous is not None and str(first.previous) in routines:
+        prev = routines[str(first.previous)]
+        if prev.id in seen:
+            break
+        seen.add(prev.id)
+        first = prev
+    chain = [first.id]
+    current = first
+    while current.next is not None and str(current.next) in routines:
+        nxt = routines[str(current.next)]
+        if nxt.id in chain:
+            break
+        chain.append(nxt.id)
+        current = nxt
+    return chain
+
+
+def booklet_files(data_dir: Path) -> dict[str, Path]:
+    folder = data_dir / "booklets"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}

@@ -1,0 +1,338 @@
+"""Booklets: cover, contents, every routine, back cover; joined into one reading-order PDF.
+
+Cost: the body (every routine) is set in one ReportLab pass that records where each
+routine starts; the front matter is set afterwards knowing those pages, and the parts are
+joined with pypdf. Nothing is rendered twice (ReportLab's multiBuild would render the whole
+book again for each pass of the contents page).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.constants import PageLabelStyle
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import DocIf
+
+from ..booklet import Booklet
+from ..errors import Problem
+from ..model import Routine
+from .common import Meta, Styles, build_pdf, color, label_para, make_styles, numbered_canvas, para
+from .handout import HandoutJob, Section, frame_width, scaled_image, story_for
+
+
+@dataclass
+class Spot:
+    """A rectangle on a page that links to a routine's first page."""
+
+    page: int  # 1-based within its part
+    rect: tuple[float, float, float, float]
+    target: str  # routine id
+
+
+@dataclass
+class Record:
+    """What setting the body found out: where routines start, and where links go."""
+
+    starts: dict[str, int] = field(default_factory=dict)  # routine id -> 1-based body page
+    spots: list[Spot] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)  # body page -> running header
+
+
+class Mark(Flowable):  # type: ignore[misc]
+    """Zero-size: notes the page a routine starts on and the running header from there."""
+
+    def __init__(self, record: Record, routine: Routine) -> None:
+        super().__init__()
+        self.record, self.routine = record, routine
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        page = self.canv.getPageNumber()
+        self.record.starts.setdefault(self.routine.id, page)
+        self.canv._running_title = str(self.routine.title)
+
+
+class LinkPara(Paragraph):  # type: ignore[misc]
+    """A paragraph that records its rectangle, to become a link to `target` once joined."""
+
+    def __init__(self, text: str, style: object, record: Record, target: str) -> None:
+        super().__init__(text, style)
+        self.record, self.target = record, target
+
+    def draw(self) -> None:
+        super().draw()
+        x, y = self.canv.absolutePosition(0, 0)
+        self.record.spots.append(
+            Spot(self.canv.getPageNumber(), (x, y, x + self.width, y + self.height), self.target)
+        )
+
+
+@dataclass(frozen=True)
+class BookletJob:
+    booklet: Booklet
+    routines: Sequence[Routine]
+    handout: HandoutJob  # layout, fonts, labels, clinic, titles: shared with the handout
+    cover_image: Path | None = None
+    progress: Callable[[int], None] | None = None
+
+
+def _booklet_section(record: Record, inside: set[str]) -> type[Section]:
+    class BookletSection(Section):
+        def navigation(self, r: Routine) -> list[Flowable]:
+            out: list[Flowable] = []
+            for _, rid, text in self.neighbours(r):
+                if rid in inside:
+                    out.append(LinkPara(text + " \u2192", self.s.small, record, rid))
+                else:
+                    out.append(Paragraph(text, self.s.small))
+            return [Spacer(1, self.s.body.spaceAfter), *out] if out else []
+
+    return BookletSection
+
+
+def _doc(job: BookletJob, meta: Meta) -> Callable[[io.BytesIO], SimpleDocTemplate]:
+    p = job.handout.layout.page
+
+    def make(buffer: io.BytesIO) -> SimpleDocTemplate:
+        return SimpleDocTemplate(
+            buffer, pagesize=p.size, leftMargin=p.margin_left, rightMargin=p.margin_right,
+            topMargin=p.margin_top, bottomMargin=p.margin_bottom, invariant=1,
+            title=meta.title, author=meta.author, subject=meta.subject, lang=meta.lang,
+            creator="handouts", producer="handouts (ReportLab)",
+            initialFontName=job.handout.fonts.regular,
+        )  # fmt: skip
+
+    return make
+
+
+def render_body(job: BookletJob, styles: Styles) -> tuple[bytes, Record]:
+    """Every routine, each from a new page; page numbers from 1."""
+    h = job.handout
+    record = Record()
+    section = _booklet_section(record, {r.id for r in job.routines})
+    story: list[Flowable] = []
+    right_hand = h.layout.booklet.right_hand_starts
+    for i, routine in enumerate(job.routines):
+        if i:
+            story.append(PageBreak())
+            if right_hand:
+                story.append(DocIf("doc.page % 2 == 0", [PageBreak()]))
+        story.append(Mark(record, routine))
+        story += story_for(h, routine, styles, section)
+    layout, fonts = h.layout, h.fonts
+    p = layout.page
+    size = max(layout.text.small_size, layout.text.min_size)
+
+    def draw(canvas: Canvas, page: int, total: int) -> None:
+        canvas.saveState()
+        canvas.setFillColor(color(layout.colors.muted))
+        canvas.setFont(fonts.regular, size)
+        outer_right = page % 2 == 1  # body page 1 is a right-hand page
+        y = p.margin_bottom * 0.4
+        if outer_right:
+            canvas.drawRightString(p.size[0] - p.margin_right, y, str(page))
+        else:
+            canvas.drawString(p.margin_left, y, str(page))
+        title = getattr(canvas, "_running_title", "")
+        if layout.booklet.running_header and title and page not in record.starts.values():
+            top = p.size[1] - p.margin_top * 0.6
+            if outer_right:
+                canvas.drawRightString(p.size[0] - p.margin_right, top, title)
+            else:
+                canvas.drawString(p.margin_left, top, title)
+        canvas.restoreState()
+        if job.progress is not None:
+            job.progress(page)
+
+    meta = Meta(str(job.booklet.title), "", "", h.meta.lang)
+    where = Problem(
+        job.booklet.path,
+        1,
+        1,
+        "a part of a routine is taller than a booklet page and cannot be split",
+    )
+    data = build_pdf(_doc(job, meta), story, numbered_canvas(draw), where)
+    return data, record
+
+
+def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record: Record) -> bytes:
+    """Cover, then the introduction and contents with each routine's page number."""
+    h, b = job.handout, job.booklet
+    layout = h.layout
+    width = frame_width(layout)
+    cover_title = para(b.title, styles.title, styles.emphasis)
+    cover_title.style = styles.title.clone(
+        "cover",
+        fontSize=layout.booklet.cover_title_size,
+        leading=layout.booklet.cover_title_size * 1.15,
+    )
+    story: list[Flowable] = [Spacer(1, layout.page.size[1] * 0.12), cover_title]
+    if b.subtitle:
+        story.append(para(b.subtitle, styles.heading, styles.emphasis))
+    if job.cover_image is not None:
+        story += [Spacer(1, 12), scaled_image(job.cover_image, width, layout.page.size[1] * 0.35)]
+    clinic = [t for t in (h.clinic.name, h.clinic.phone, h.clinic.address, h.clinic.website) if t]
+    if clinic:
+        story += [Spacer(1, 24)] + [para(t, styles.body, styles.emphasis) for t in clinic]
+    if h.logo is not None:
+        story += [Spacer(1, 12), scaled_image(h.logo, width / 3, 72)]
+    story.append(PageBreak())
+    if b.intro:
+        story.append(para(b.intro, styles.body, styles.emphasis))
+    story.append(label_para(h.labels["contents"], styles.heading))
+    rows: list[list[object]] = []
+    commands: list[tuple[object, ...]] = [
+        ("FONT", (0, 0), (-1, -1), h.fonts.regular, styles.body.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    by_id = {r.id: r for r in job.routines}
+    number = styles.body.clone("number", alignment=2)
+    for section in b.sections:
+        if section.title is not None:
+            rows.append([para(section.title, styles.kicker, styles.emphasis), ""])
+        for rid in section.routine_ids:
+            routine = by_id[str(rid)]
+            rows.append([
+                LinkPara(para(routine.title, styles.body, styles.emphasis).text, styles.body,
+                         record, routine.id),
+                Paragraph(str(starts[routine.id]), number),
+            ])  # fmt: skip
+    if rows:
+        table = Table(rows, colWidths=[width * 0.85, width * 0.15], hAlign="LEFT")
+        table.setStyle(TableStyle(commands))
+        story.append(table)
+    if layout.booklet.right_hand_starts:
+        story.append(_EvenPages())
+    meta = Meta(str(b.title), "", "", h.meta.lang)
+
+    def draw(canvas: Canvas, page: int, total: int) -> None:
+        return None
+
+    where = Problem(b.path, 1, 1, "the booklet's cover or contents do not fit a page")
+    return build_pdf(_doc(job, meta), story, numbered_canvas(draw), where)
+
+
+class _EvenPages(DocIf):  # type: ignore[misc]
+    """End the front matter on an even page so the body opens on a right-hand page."""
+
+    def __init__(self) -> None:
+        super().__init__("doc.page % 2 == 1", [PageBreak(), Spacer(1, 1)])
+
+
+def render_back(job: BookletJob, styles: Styles) -> bytes | None:
+    h, b = job.handout, job.booklet
+    parts: list[Flowable] = []
+    if b.back_cover:
+        parts.append(para(b.back_cover, styles.body, styles.emphasis))
+    for text in (h.clinic.safety, h.clinic.disclaimer):
+        if text:
+            parts.append(para(text, styles.body, styles.emphasis))
+    contact = " \u00b7 ".join(
+        str(t) for t in (h.clinic.name, h.clinic.phone, h.clinic.website) if t
+    )
+    if contact:
+        parts.append(Paragraph(f"<b>{escape(contact)}</b>", styles.body))
+    if not parts:
+        return None
+    story = [Spacer(1, h.layout.page.size[1] * 0.45), KeepTogether(parts)]
+    meta = Meta(str(b.title), "", "", h.meta.lang)
+    where = Problem(b.path, 1, 1, "the back cover text does not fit on one page")
+    return build_pdf(_doc(job, meta), story, numbered_canvas(lambda c, p, t: None), where)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    front_pages: int
+    starts: dict[str, int]  # routine id -> 0-based page index in the joined PDF
+    pages: int
+
+
+def render_booklet(job: BookletJob) -> Rendered:
+    styles = make_styles(job.handout.layout, job.handout.fonts)
+    body, record = render_body(job, styles)
+    front_record = Record()
+    front = render_front(job, styles, record.starts, front_record)
+    back = render_back(job, styles)
+    return join(job, front, body, back, record, front_record)
+
+
+def join(
+    job: BookletJob,
+    front: bytes,
+    body: bytes,
+    back: bytes | None,
+    record: Record,
+    front_record: Record,
+) -> Rendered:
+    """One PDF: outline, page labels (i, ii ... then 1, 2 ...), links, metadata."""
+    writer = PdfWriter()
+    parts = [PdfReader(io.BytesIO(front)), PdfReader(io.BytesIO(body))]
+    if back is not None:
+        parts.append(PdfReader(io.BytesIO(back)))
+    for reader in parts:
+        for page in reader.pages:
+            writer.add_page(page)
+    n_front = len(parts[0].pages)
+    n_body = len(parts[1].pages)
+    total = len(writer.pages)
+    starts = {rid: n_front + page - 1 for rid, page in record.starts.items()}
+    writer.set_page_label(0, n_front - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
+    writer.set_page_label(n_front, total - 1, style=PageLabelStyle.DECIMAL, start=1)
+    by_id = {r.id: r for r in job.routines}
+    for section in job.booklet.sections:
+        parent = None
+        if section.title is not None and section.routine_ids:
+            first = starts[str(section.routine_ids[0])]
+            parent = writer.add_outline_item(title=str(section.title), page_number=first)
+        for rid in section.routine_ids:
+            writer.add_outline_item(
+                title=str(by_id[str(rid)].title), page_number=starts[str(rid)], parent=parent
+            )
+    for spot, offset in [(s, 0) for s in front_record.spots] + [(s, n_front) for s in record.spots]:
+        writer.add_annotation(
+            page_number=offset + spot.page - 1,
+            annotation=Link(
+                rect=spot.rect, target_page_index=starts[spot.target], border=[0, 0, 0]
+            ),
+        )
+    meta = job.handout.meta
+    writer.add_metadata(
+        {
+            "/Title": str(job.booklet.title),
+            "/Author": meta.author,
+            "/Subject": meta.subject,
+            "/Creator": "handouts",
+        }
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(meta.lang)
+    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    digest = __import__("hashlib").md5(front + body + (back or b"")).digest()
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    assert n_body == len(parts[1].pages)
+    return Rendered(out.getvalue(), n_front, starts, total)
