@@ -289,3 +289,7 @@ def layouts(ctx: click.Context) -> None:
 def layouts_show(name: str) -> None:
     """Print the fully resolved layout NAME as YAML."""
     click.echo(show_layout(load_layout(name)), nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -125,8 +125,10 @@ def _step(c: Checker, node: Node, i: int) -> Step | None:
         text = c.text(node, what)
         return Step(text) if text is not None else None
     if node.kind == "map" and len(node.keys) == 1 and not {"text", "image"} & set(node.keys):
-        c.error(node, f"{what} reads as 'key: value' because of the ': ' in it; "
-                      "put the whole step in quotes")
+        c.error(
+            node,
+            f"{what} reads as 'key: value' because of the ': ' in it; put the whole step in quotes",
+        )
         return None
     keys = c.mapping(node, ("text", "image"), ("text",), what=what)
     text = c.text(keys["text"], f"{what}.text") if "text" in keys else None
