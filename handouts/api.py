@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from reportlab.platypus import Flowable
+
 from .booklet import (
     Booklet,
     booklet_files,
@@ -32,12 +34,21 @@ from .library import (
 )
 from .model import Clinic, Personal, Routine
 from .output import write_atomic
+from .program import (
+    Program,
+    check_ids,
+    load_program,
+    personalise,
+    program_files,
+    warnings,
+)
 from .render.booklet import BookletJob, render_booklet
 from .render.card import CardJob, render_cards
-from .render.common import Meta
+from .render.common import Meta, Styles
 from .render.fonts import check_glyphs, font_set, glyph_problems
 from .render.handout import HandoutJob, render_handout
 from .render.text import plain
+from .render.tracking import tracking_page
 from .sheets import MARK_ROOM, Marks, impose
 from .yamlsrc import did_you_mean
 
@@ -98,12 +109,18 @@ def render_handout_pdf(
     personal: Personal,
     titles: dict[str, str],
     language: str | None = None,
+    program: Program | None = None,
 ) -> bytes:
-    """Check every character can print, then render. Pure: returns bytes, writes nothing."""
+    """Check every character can print, then render. Pure: returns bytes, writes nothing.
+
+    With a programme: its notes per routine, and a tracking page at the end.
+    """
     lang = language or routines[0].language
     labels = load_labels(lang, layout)
     fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
     texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
+    if program is not None:
+        texts += program.texts()
     check_glyphs(texts + label_texts(labels, layout), fonts)
     meta = Meta(
         title=" \u00b7 ".join(plain(r.title) for r in routines),
@@ -111,10 +128,85 @@ def render_handout_pdf(
         subject=str(routines[0].category or ""),
         lang=lang,
     )
+    notes: dict[str, Text] = {}
+    extra = None
+    if program is not None:
+        notes = {str(e.id): e.note for e in program.entries if e.note is not None}
+
+        def extra(styles: Styles) -> list[Flowable]:
+            return tracking_page(routines, layout, fonts, labels, styles)
+
     job = HandoutJob(
-        routines, layout, fonts, labels, clinic, personal, titles, meta, logo=clinic_logo(clinic)
+        routines,
+        layout,
+        fonts,
+        labels,
+        clinic,
+        personal,
+        titles,
+        meta,
+        logo=clinic_logo(clinic),
+        routine_notes=notes,
+        extra=extra,
     )
     return render_handout(job)
+
+
+def program_pdfs(
+    path: Path,
+    ctx: Context,
+    layout_name: str = "letter",
+    language: str | None = None,
+    cards: bool = False,
+) -> tuple[dict[str, bytes], list[str], Program]:
+    """A personalised handout (and card sheet): in memory, with any warnings."""
+    program = load_program(path)
+    files = routine_files(ctx.data_dir)
+    check_ids(program, files)
+    routines = [personalise(load_routine(files[str(e.id)]), e) for e in program.entries]
+    layout = load_layout(layout_name)
+    clinic = ctx.clinic()
+    out = {
+        "handout": render_handout_pdf(
+            routines,
+            layout,
+            clinic,
+            program.personal,
+            titles_in(ctx.data_dir, routines),
+            language,
+            program,
+        )
+    }
+    if cards:
+        card_lay = card_layout("wallet")
+        shop = render_card_pdf(routines, card_lay, clinic, from_steps=True, language=language)
+        out["cards"] = card_sheets(shop, len(routines), card_lay)
+    return out, warnings(program), program
+
+
+def program(
+    ref: str,
+    ctx: Context,
+    layout_name: str = "letter",
+    language: str | None = None,
+    output: Path | None = None,
+    cards: bool = False,
+) -> tuple[list[Path], list[str]]:
+    """`handouts program`: write the patient's handout (and cards); returns paths, warnings."""
+    path = Path(ref)
+    if not path.is_file():
+        named = program_files(ctx.data_dir)
+        if ref not in named:
+            raise DataError(
+                [Problem(ref, 1, 1, f"no such programme file{did_you_mean(ref, list(named))}")]
+            )
+        path = named[ref]
+    pdfs, notes, prog = program_pdfs(path, ctx, layout_name, language, cards)
+    target = output or ctx.out_dir / f"{prog.name}.pdf"
+    written = [write_atomic(target, pdfs["handout"])]
+    if "cards" in pdfs:
+        written.append(write_atomic(target.with_name(f"{target.stem}-cards.pdf"), pdfs["cards"]))
+    return written, notes
 
 
 def handout(
@@ -123,12 +215,18 @@ def handout(
     layout_name: str = "letter",
     output: Path | None = None,
     personal: Personal | None = None,
+    language: str | None = None,
 ) -> Path:
     """`handouts handout`: one PDF for one or more routines."""
     routines = load_routines(refs, ctx)
     layout = load_layout(layout_name)
     data = render_handout_pdf(
-        routines, layout, ctx.clinic(), personal or Personal(), titles_in(ctx.data_dir, routines)
+        routines,
+        layout,
+        ctx.clinic(),
+        personal or Personal(),
+        titles_in(ctx.data_dir, routines),
+        language,
     )
     target = output or ctx.out_dir / f"{routines[0].id}.pdf"
     return write_atomic(target, data)
@@ -495,6 +593,14 @@ def build(ctx: Context, layout_name: str = "letter", card_size: str = "wallet") 
             files[ctx.out_dir / f"{routine.id}-card.pdf"] = card_sheets(shop, 1, cards, fill=True)
         except HandoutsError as exc:
             problems += exc.problems
+    for name, path in program_files(ctx.data_dir).items():
+        try:
+            pdfs, notes, _ = program_pdfs(path, ctx, layout_name)
+        except HandoutsError as exc:
+            problems += exc.problems
+            continue
+        result.notes += notes
+        files[ctx.out_dir / f"{name}.pdf"] = pdfs["handout"]
     for name, path in booklet_files(ctx.data_dir).items():
         try:
             book = load_booklet(path)

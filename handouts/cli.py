@@ -79,6 +79,7 @@ def main(ctx: click.Context, data_dir: Path, out_dir: Path, clinic_file: Path | 
 @click.option("--clinician", help="Clinician's name.")
 @click.option("--date", "date", help="Date to print, YYYY-MM-DD (never the clock by default).")
 @click.option("--note", help="A note from the clinician, printed under the title.")
+@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
 @click.pass_obj
 @reports_errors
 def handout(
@@ -90,6 +91,7 @@ def handout(
     clinician: str | None,
     date: str | None,
     note: str | None,
+    language: str | None,
 ) -> None:
     """Write a full-page handout for ROUTINES (ids or files) into one PDF."""
     import re
@@ -102,7 +104,34 @@ def handout(
         _option_text("--patient", patient), _option_text("--clinician", clinician),
         _option_text("--date", date), _option_text("--note", note),
     )  # fmt: skip
-    click.echo(api.handout(list(routines), ctx, layout, output, personal))
+    click.echo(api.handout(list(routines), ctx, layout, output, personal, language))
+
+
+@main.command()
+@click.argument("program_file")
+@click.option("--layout", default="letter", show_default=True, help="Layout name or file.")
+@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
+@click.option("--cards", is_flag=True, help="Also write the matching pocket-card sheet.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.pass_obj
+@reports_errors
+def program(
+    ctx: api.Context,
+    program_file: str,
+    layout: str,
+    language: str | None,
+    cards: bool,
+    output: Path | None,
+) -> None:
+    """Write one patient's programme: their routines and dosage, and a tracking page.
+
+    PROGRAM_FILE is a file, or a name in DATA/programs.
+    """
+    written, warnings = api.program(program_file, ctx, layout, language, output, cards)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    for path in written:
+        click.echo(path)
 
 
 class Length(click.ParamType[float]):

@@ -112,6 +112,7 @@ class HandoutSettings:
     step_number_width: float = _s(0.45 * INCH, "column for step numbers", "length")
     picture_height: float = _s(2.5 * INCH, "largest height of the routine's own picture", "length")
     qr_size: float = _s(1.1 * INCH, "side of the video QR code", "length")
+    tracking_weeks: int = _s(4, "weeks on a programme's tracking page", "int", minimum=1)
     fit_pages: int = _s(
         0,
         "shrink text (not below text.min_size) to fit each routine on this "
@@ -201,7 +202,6 @@ class Layout:
 
 LABEL_KEYS = {
     "equipment": "You will need",
-    "summary": "About this exercise",
     "benefits": "Benefits",
     "cautions": "Before you start",
     "test": "Check yourself",
@@ -229,10 +229,19 @@ LABEL_KEYS = {
     "license": "Licence",
     "reviewed": "Reviewed by",
     "reviewed_on": "on",
-    "safety": "Stop and call us",
-    "card_note": "Notes",
     "contents": "Contents",
-    "booklet_for": "Prepared for",
+    "tracking_title": "Your progress",
+    "tracking_hint": "Tick a box each day you do the exercise. At the end of the week, write "
+    "how much pain you felt while doing it: 0 is no pain, 10 is the worst pain you can imagine.",
+    "week": "Week {week}",
+    "pain": "Pain (0-10)",
+    "mon": "Mon",
+    "tue": "Tue",
+    "wed": "Wed",
+    "thu": "Thu",
+    "fri": "Fri",
+    "sat": "Sat",
+    "sun": "Sun",
     "card_call": "Questions? Call",
 }
 """Every printed word, with the English default. Language packs (layouts/labels/) override."""

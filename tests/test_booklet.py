@@ -12,8 +12,9 @@ from .conftest import FIXTURES, run, text_lines, write
 
 
 def routine_yaml(i: int, steps: int = 6) -> str:
-    body = "\n".join(f"  - Step {j} of routine {i}, move slowly and breathe." for j in
-                     range(1, steps + 1))
+    body = "\n".join(
+        f"  - Step {j} of routine {i}, move slowly and breathe." for j in range(1, steps + 1)
+    )
     return f"title: Routine {i:03d}\ncategory: Test\nsteps:\n{body}\n"
 
 
@@ -32,11 +33,13 @@ def start_pages(reader: PdfReader, titles: list[str]) -> dict[str, int]:
 
 
 def contents_numbers(reader: PdfReader, titles: list[str]) -> dict[str, str]:
-    front = [p for p, label in zip(reader.pages, reader.page_labels, strict=True)
-             if not label.isdigit()]
+    front = [
+        p for p, label in zip(reader.pages, reader.page_labels, strict=True) if not label.isdigit()
+    ]
     text = "\n".join(p.extract_text() for p in front)
-    return {t: m.group(1) for t in titles
-            if (m := re.search(rf"{re.escape(t)}\s*\n?\s*(\d+)", text))}
+    return {
+        t: m.group(1) for t in titles if (m := re.search(rf"{re.escape(t)}\s*\n?\s*(\d+)", text))
+    }
 
 
 def test_shipped_booklet_contents_match_the_pages(project: Path) -> None:
@@ -100,14 +103,17 @@ def test_previous_next_inside_the_booklet_are_links(project: Path) -> None:
     starts = start_pages(reader, [f"Routine {i:03d}" for i in range(1, 4)])
     assert len(starts) == 3  # the whole chain, found from its middle
     second = starts["Routine 002"]
-    targets = sorted(reader.get_page_number(a.get_object()["/Dest"][0].get_object())
-                     for a in reader.pages[second].get("/Annots", []))
+    targets = sorted(
+        reader.get_page_number(a.get_object()["/Dest"][0].get_object())
+        for a in reader.pages[second].get("/Annots", [])
+    )
     assert targets == [starts["Routine 001"], starts["Routine 003"]]
 
 
 def test_title_and_routines_on_the_command_line(project: Path) -> None:
-    result = run("booklet", "--title", "Today", "wger-chin-tuck", "sacral-traction",
-                 "-o", "today.pdf")
+    result = run(
+        "booklet", "--title", "Today", "wger-chin-tuck", "sacral-traction", "-o", "today.pdf"
+    )
     assert result.exit_code == 0, result.output
     reader = PdfReader(project / "today.pdf")
     assert reader.metadata is not None and reader.metadata.title == "Today"
@@ -125,8 +131,16 @@ def test_right_hand_starts(project: Path) -> None:
 
 
 def test_saddle_print_version(project: Path) -> None:
-    result = run("booklet", "lower-back", "--page-size", "half-letter", "--impose", "saddle",
-                 "--creep", "0.005in")
+    result = run(
+        "booklet",
+        "lower-back",
+        "--page-size",
+        "half-letter",
+        "--impose",
+        "saddle",
+        "--creep",
+        "0.005in",
+    )
     assert result.exit_code == 0, result.output
     reading = PdfReader(project / "out/lower-back.pdf")
     data = (project / "out/lower-back-print.pdf").read_bytes()
@@ -146,8 +160,10 @@ def test_saddle_print_version(project: Path) -> None:
 def test_saddle_needs_half_pages(project: Path) -> None:
     result = run("booklet", "lower-back", "--page-size", "letter", "--impose", "saddle")
     assert result.exit_code == 1
-    assert result.stderr == ("data/booklets/lower-back.yaml:1:1: saddle stitch needs "
-                             "half-letter or a5 pages (--page-size half-letter or a5)\n")
+    assert result.stderr == (
+        "data/booklets/lower-back.yaml:1:1: saddle stitch needs "
+        "half-letter or a5 pages (--page-size half-letter or a5)\n"
+    )
 
 
 def test_every_routine_text_is_present(project: Path) -> None:
@@ -175,8 +191,10 @@ def test_two_hundred_routines_and_the_long_booklet_warning(project: Path) -> Non
     for i in range(200):
         write(project / f"data/routines/bulk-{i:03d}.yaml", routine_yaml(i))
         ids.append(f"bulk-{i:03d}")
-    write(project / "data/booklets/big.yaml",
-          "title: Everything\nroutines:\n" + "".join(f"  - {i}\n" for i in ids))
+    write(
+        project / "data/booklets/big.yaml",
+        "title: Everything\nroutines:\n" + "".join(f"  - {i}\n" for i in ids),
+    )
     result = run("booklet", "big", "--page-size", "a5", "--impose", "saddle")
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "saddle stitch" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..check import Text
 from ..errors import Problem
 from ..layout import Layout
 from ..model import DOSAGE_KEYS, Clinic, Personal, Routine
@@ -43,6 +44,8 @@ class HandoutJob:
     titles: dict[str, str]  # routine id -> title, for Previous / Next
     meta: Meta
     logo: Path | None = None  # the clinic's logo file, checked by the library
+    routine_notes: dict[str, Text] = field(default_factory=dict)  # id -> clinician's note
+    extra: Callable[[Styles], list[Flowable]] | None = None  # pages after the routines
 
 
 def frame_width(layout: Layout) -> float:
@@ -293,7 +296,7 @@ def qr_drawing(url: str, size: float) -> Drawing:
     return drawing
 
 
-def _personal(job: HandoutJob, sec: Section) -> list[Flowable]:
+def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]:
     pers, labels = job.personal, job.labels
     bits = []
     for key, value in (
@@ -305,9 +308,17 @@ def _personal(job: HandoutJob, sec: Section) -> list[Flowable]:
             bits.append(f"{label_para(labels[key], sec.s.body).text}: <b>{sec.p(value).text}</b>")
     out: list[Flowable] = []
     if bits:
-        out.append(Paragraph("     ".join(bits), sec.s.body))
-    if pers.note:
-        out += sec.titled("note", [sec.p(pers.note)])
+        out.append(Paragraph(" \u00a0\u00a0\u00b7\u00a0\u00a0 ".join(bits), sec.s.body))
+    notes = [
+        sec.p(n)
+        for n in (
+            pers.note if routine is job.routines[0] else None,
+            job.routine_notes.get(routine.id),
+        )
+        if n
+    ]
+    if notes:
+        out += sec.titled("note", notes)
     return out
 
 
@@ -320,7 +331,7 @@ def story_for(
     if routine.category:
         story.append(para(routine.category, styles.kicker, styles.emphasis))
     story.append(para(routine.title, styles.title, styles.emphasis))
-    story += _personal(job, sec)
+    story += _personal(job, sec, routine)
     for name in job.layout.handout.sections:
         build: Callable[[Routine], list[Flowable]] = getattr(sec, name)
         story += build(routine)
@@ -341,11 +352,12 @@ def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
     def draw(canvas: Canvas, page: int, total: int) -> None:
         page_of = labels["page_of"].replace("{page}", str(page)).replace("{pages}", str(total))
         gap = size * 2
-        used = sum(stringWidth(t, fonts.regular, size) for t in (left_text, page_of, middle))
         # Rows from the bottom up: a long clinic name or a patient's name never overlaps.
         rows: list[list[tuple[str, str]]] = [[("left", left_text), ("right", page_of)]]
         if middle:
-            if used + 2 * gap <= width:
+            side_room = (width - stringWidth(middle, fonts.regular, size)) / 2 - gap
+            widest_side = max(stringWidth(t, fonts.regular, size) for t in (left_text, page_of))
+            if widest_side <= side_room:
                 rows[0].append(("centre", middle))
             else:
                 rows.append([("left", middle)])
@@ -410,6 +422,8 @@ def _render_at(job: HandoutJob, scale: float) -> tuple[bytes, int]:
         if i:
             story.append(PageBreak())
         story += story_for(job, routine, styles)
+    if job.extra is not None:
+        story += [PageBreak(), *job.extra(styles)]
     p = job.layout.page
 
     def make_doc(buffer: io.BytesIO) -> SimpleDocTemplate:

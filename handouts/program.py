@@ -1,0 +1,134 @@
+"""Personal programmes (`data/programs/<name>.yaml`): one patient's routines and dosage.
+
+patient: Ann Lee
+clinician: R. Okafor, PT
+date: 2026-11-24
+notes: Every morning, before breakfast.
+routines:
+  - sacral-traction
+  - id: wger-bird-dog
+    sets: "2"
+    reps: 8 each side
+    note: Keep your hips level.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import DATE_RE, Checker, Text
+from .errors import DataError, Problem
+from .library import shown
+from .model import DOSAGE_KEYS, Personal, Routine
+from .yamlsrc import Node, read_yaml
+
+PROGRAM_KEYS = ("patient", "clinician", "date", "notes", "routines")
+ADHERENCE_LIMIT = 4
+"""More routines than this get a warning: 2 or fewer exercises 86% compliance, 4 or more 54%
+(Eckard; PRINT-AND-PATIENTS.md)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: Text
+    dosage: dict[str, Text] = field(default_factory=dict)
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    path: str
+    personal: Personal
+    entries: tuple[Entry, ...]
+    line: int = 1
+    col: int = 1
+
+    def texts(self) -> list[Text]:
+        out = self.personal.texts()
+        for e in self.entries:
+            out += list(e.dosage.values()) + ([e.note] if e.note else [])
+        return out
+
+
+def _entry(c: Checker, node: Node, i: int) -> Entry | None:
+    what = f"routines[{i + 1}]"
+    if node.kind == "str":
+        rid = c.text(node, what)
+        return Entry(rid) if rid else None
+    keys = c.mapping(node, ("id", *DOSAGE_KEYS, "note"), ("id",), what=what)
+    if "id" not in keys:
+        return None
+    rid = c.text(keys["id"], f"{what}.id")
+    dosage = {
+        k: v for k in DOSAGE_KEYS if k in keys if (v := c.text(keys[k], f"{what}.{k}")) is not None
+    }
+    note = c.text(keys["note"], f"{what}.note") if "note" in keys else None
+    return Entry(rid, dosage, note) if rid else None
+
+
+def load_program(path: Path) -> Program:
+    src = read_yaml(path, shown(path))
+    c = Checker(src.path)
+    keys = c.mapping(src.root, PROGRAM_KEYS, ("patient", "routines"), what="the programme")
+    values = {k: c.text(keys[k], k) for k in ("patient", "clinician", "notes") if k in keys}
+    date = (
+        c.pattern(keys["date"], "date", DATE_RE, "must be a date like 2026-01-31")
+        if "date" in keys
+        else None
+    )
+    entries = (
+        c.seq(keys["routines"], "routines", lambda n, i: _entry(c, n, i), limit=100)
+        if "routines" in keys
+        else []
+    )
+    if "routines" in keys and keys["routines"].kind == "seq" and not keys["routines"].items:
+        c.error(keys["routines"], "'routines' is empty")
+    c.done()
+    personal = Personal(values.get("patient"), values.get("clinician"), date, values.get("notes"))
+    where = keys["routines"]
+    return Program(path.stem, src.path, personal, tuple(entries), where.line, where.col)
+
+
+def check_ids(program: Program, known: dict[str, Path]) -> None:
+    problems = []
+    for e in program.entries:
+        if str(e.id) not in known:
+            close = difflib.get_close_matches(str(e.id), list(known), n=3, cutoff=0.5)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            problems.append(
+                Problem(
+                    program.path,
+                    e.id.line,
+                    e.id.col,
+                    f"no routine with id '{e.id}' in the library{hint}",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+
+
+def warnings(program: Program) -> list[str]:
+    n = len(program.entries)
+    if n <= ADHERENCE_LIMIT:
+        return []
+    return [
+        f"{program.path}:{program.line}:{program.col}: warning: {n} routines; patients do "
+        f"fewer of them when there are more than {ADHERENCE_LIMIT} (86% kept up 2 or fewer, "
+        "54% kept up 4 or more: Eckard). Consider a shorter programme."
+    ]
+
+
+def personalise(routine: Routine, entry: Entry) -> Routine:
+    """The routine with the programme's dosage in place of its own, where given."""
+    if not entry.dosage:
+        return routine
+    return dataclasses.replace(routine, dosage={**routine.dosage, **entry.dosage})
+
+
+def program_files(data_dir: Path) -> dict[str, Path]:
+    folder = data_dir / "programs"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
