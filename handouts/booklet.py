@@ -78,6 +78,9 @@ def booklet_from_node(c: Checker, root: Node, name: str, path: str) -> Booklet |
         sections = c.seq(keys["sections"], "sections", section)
     else:
         c.error(root, "missing 'routines' (a list of routine ids) or 'sections'")
+    if sections and not any(s.routine_ids for s in sections) and not c.problems:
+        where = keys.get("routines") or keys.get("sections") or root
+        c.error(where, "the booklet lists no routines")
     values: dict[str, object] = {}
     for key in ("subtitle", "intro", "back_cover", "layout"):
         if key in keys:

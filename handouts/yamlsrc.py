@@ -19,7 +19,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
@@ -147,11 +147,18 @@ def parse_yaml(data: bytes, shown: str, path: Path | None = None) -> Source:
     ]
     if problems:
         raise DataError(problems)
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)
         root = loader.get_single_node()
     except _Refused as exc:
         raise DataError([_at(shown, exc.mark, exc.message)]) from None
+    except ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problem = Problem(shown, line, col, f"character U+{code:04X} cannot appear in a YAML file")
+        raise DataError([problem]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "not valid YAML"
@@ -161,7 +168,8 @@ def parse_yaml(data: bytes, shown: str, path: Path | None = None) -> Source:
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown, 1, 1, f"YAML syntax: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise DataError([Problem(shown, 1, 1, "file is empty")])
     problems = []

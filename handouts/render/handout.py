@@ -97,13 +97,10 @@ class Section:
     def equipment(self, r: Routine) -> list[Flowable]:
         if not r.equipment:
             return []
-        label = self.job.labels["equipment"]
-        text = ", ".join(r.equipment)
-        return [
-            Paragraph(
-                f"<b>{label_para(label, self.s.body).text}:</b> {self.p(text).text}", self.s.body
-            )
-        ]
+        label = escape(self.job.labels["equipment"])
+        # Each item is marked up on its own: "**" in one item never pairs with the next.
+        items = ", ".join(self.p(item).text for item in r.equipment)
+        return [Paragraph(f"<b>{label}:</b> {items}", self.s.body)]
 
     def summary(self, r: Routine) -> list[Flowable]:
         return [self.p(r.summary)] if r.summary else []
