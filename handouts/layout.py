@@ -51,7 +51,7 @@ class PageSettings:
     size: tuple[float, float] = _s(
         PAGE_SIZES["letter"], "paper size: a name or '8.5in x 11in'", "pagesize"
     )
-    margin_top: float = _s(0.6 * INCH, "top margin", "length")
+    margin_top: float = _s(0.9 * INCH, "top margin (the clinic's logo sits inside it)", "length")
     margin_bottom: float = _s(0.75 * INCH, "bottom margin (the footer sits inside it)", "length")
     margin_left: float = _s(0.75 * INCH, "left margin", "length")
     margin_right: float = _s(0.75 * INCH, "right margin", "length")

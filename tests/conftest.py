@@ -23,7 +23,10 @@ SEED = ROOT / "data" / "routines" / "sacral-traction.yaml"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the shipped data and layouts in a temporary working folder."""
+    """A copy of the shipped data and layouts in a temporary working folder.
+
+    On the way out, every PDF the test wrote there must be structurally sound.
+    """
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
     old = Path.cwd()
@@ -32,6 +35,36 @@ def project(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
     finally:
         os.chdir(old)
+    for pdf in sorted(tmp_path.rglob("*.pdf")):
+        assert_sound_pdf(pdf)
+    leftovers = [p.name for p in tmp_path.rglob("*.tmp")]
+    assert leftovers == [], f"temporary files left behind: {leftovers}"
+
+
+def assert_sound_pdf(path: Path) -> None:
+    """qpdf --check finds no error or warning; pypdf reads it strictly without a warning."""
+    import logging
+    import subprocess
+    import warnings
+
+    if shutil.which("qpdf"):
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        report = check.stdout + check.stderr
+        assert check.returncode == 0 and "WARNING" not in report, f"{path}: {report}"
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            reader = PdfReader(path, strict=True)
+            for page in reader.pages:
+                page.extract_text()
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records if r.levelno >= logging.WARNING] == [], path
 
 
 def run(*args: str) -> Result:

@@ -35,7 +35,7 @@ from ..booklet import Booklet
 from ..errors import Problem
 from ..model import Routine
 from .common import Meta, Styles, build_pdf, color, label_para, make_styles, numbered_canvas, para
-from .handout import HandoutJob, Section, frame_width, scaled_image, story_for
+from .handout import PRINTER_EDGE, HandoutJob, Section, frame_width, scaled_image, story_for
 
 
 @dataclass
@@ -149,14 +149,14 @@ def render_body(job: BookletJob, styles: Styles) -> tuple[bytes, Record]:
         canvas.setFillColor(color(layout.colors.muted))
         canvas.setFont(fonts.regular, size)
         outer_right = page % 2 == 1  # body page 1 is a right-hand page
-        y = p.margin_bottom * 0.4
+        y = max(PRINTER_EDGE + size * 0.3, p.margin_bottom * 0.4)
         if outer_right:
             canvas.drawRightString(p.size[0] - p.margin_right, y, str(page))
         else:
             canvas.drawString(p.margin_left, y, str(page))
         title = getattr(canvas, "_running_title", "")
         if layout.booklet.running_header and title and page not in record.starts.values():
-            top = p.size[1] - p.margin_top * 0.6
+            top = p.size[1] - PRINTER_EDGE - size
             if outer_right:
                 canvas.drawRightString(p.size[0] - p.margin_right, top, title)
             else:

@@ -32,6 +32,9 @@ from ..model import DOSAGE_KEYS, Clinic, Personal, Routine
 from .common import Meta, Styles, build_pdf, color, label_para, make_styles, numbered_canvas, para
 from .fonts import FontSet
 
+PRINTER_EDGE = 0.3 * 72
+"""Office printers leave about 1/4 in unprinted at each edge; nothing goes nearer."""
+
 
 @dataclass(frozen=True)
 class HandoutJob:
@@ -360,7 +363,7 @@ def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
                 rows.append([("left", middle)])
         if stringWidth(left_text + page_of, fonts.regular, size) + gap > width:
             rows = [[("right", page_of)], [("left", left_text)], *rows[1:]]
-        y = p.margin_bottom * 0.3
+        y = max(PRINTER_EDGE + size * 0.3, p.margin_bottom * 0.3)
         canvas.saveState()
         canvas.setFillColor(color(layout.colors.muted))
         canvas.setFont(fonts.regular, size)
@@ -378,18 +381,20 @@ def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
         canvas.setStrokeColor(color(layout.colors.rule))
         canvas.setLineWidth(0.75)
         canvas.line(p.margin_left, y, p.size[0] - p.margin_right, y)
-        if logo is not None:
-            box_h = p.margin_top * 0.7
+        # The header lives in the top margin, clear of the edge office printers cannot reach.
+        band = p.margin_top - PRINTER_EDGE - size * 0.5
+        if logo is not None and band >= size * 1.2:
             iw, ih = ImageReader(str(logo)).getSize()
-            scale = min(box_h / ih, (width / 3) / iw)
+            scale = min(band / ih, (width / 3) / iw)
             logo_x = p.size[0] - p.margin_right - iw * scale
-            logo_y = p.size[1] - p.margin_top * 0.85
+            logo_y = p.size[1] - PRINTER_EDGE - ih * scale
             canvas.drawImage(str(logo), logo_x, logo_y, iw * scale, ih * scale, mask="auto")
             lines = [t for t in (job.clinic.name, job.clinic.website) if t]
+            lines = lines[: max(1, int(band // (size * 1.25)))]
+            top = p.size[1] - PRINTER_EDGE - size
             for i, line in enumerate(lines):
                 canvas.setFont(fonts.bold if i == 0 else fonts.regular, size)
-                y_line = logo_y + ih * scale / 2 + (len(lines) / 2 - i - 0.8) * size * 1.2
-                canvas.drawRightString(logo_x - size * 0.6, y_line, str(line))
+                canvas.drawRightString(logo_x - size * 0.6, top - i * size * 1.25, str(line))
         canvas.restoreState()
 
     return draw
