@@ -21,9 +21,10 @@ DATA_DIR = Path("data")
 def shown(path: Path) -> str:
     """A path as messages show it: relative to the working folder when inside it."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(Path(path).absolute()) if rel.startswith("..") else rel
 
 
 def data_root(file: Path) -> Path:
