@@ -17,6 +17,7 @@ import yaml
 
 from .check import Checker
 from .errors import DataError, Problem
+from .library import shown
 from .yamlsrc import Node, did_you_mean, read_yaml
 
 MM = 72 / 25.4
@@ -416,9 +417,9 @@ def _resolve(path: Path, chain: list[Path]) -> dict[str, Any]:
     real = path.resolve()
     if real in chain:
         cycle = " -> ".join(p.stem for p in [*chain, real])
-        raise DataError([Problem(str(path), 1, 1, f"layout 'extends' cycle: {cycle}")])
+        raise DataError([Problem(shown(path), 1, 1, f"layout 'extends' cycle: {cycle}")])
     chain.append(real)
-    src = read_yaml(path)
+    src = read_yaml(path, shown(path))
     c = Checker(src.path)
     own = _read_section(c, src.root, Layout, "")
     base: dict[str, Any] = {}
