@@ -64,6 +64,11 @@ class FontSettings:
     bold: str = _s("DejaVuSans-Bold.ttf", "TTF for headings and **strong** text")
     italic: str = _s("DejaVuSans-Oblique.ttf", "TTF for *emphasis*")
     bold_italic: str = _s("DejaVuSans-BoldOblique.ttf", "TTF for strong emphasis")
+    fallback: list[str] = _s(
+        [],
+        "TTF/TTC files, in order, for characters the faces above lack (e.g. a CJK font)",
+        "paths",
+    )
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,9 @@ def _read_value(c: Checker, node: Node, what: str, meta: Any) -> Any:
     if kind == "list":
         items = c.seq(node, what, lambda n, i: c.choice(n, f"{what}[{i + 1}]", meta["choices"]))
         return items if node.kind == "seq" else None
+    if kind == "paths":
+        items = c.seq(node, what, lambda n, i: c.text(n, f"{what}[{i + 1}]"))
+        return [str(i) for i in items] if node.kind == "seq" else None
     if kind == "labels":
         keys = c.mapping(node, list(LABEL_KEYS), what=what)
         labels = {k: c.text(v, f"{what}.{k}") for k, v in keys.items()}
@@ -467,7 +475,7 @@ def _plain(obj: Any) -> Any:
             out[f.name] = bool(value)
         elif kind == "int":
             out[f.name] = int(value)
-        elif kind == "list":
+        elif kind in ("list", "paths"):
             out[f.name] = list(value)
         elif kind == "labels":
             out[f.name] = dict(sorted(value.items()))

@@ -18,7 +18,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from ..errors import Problem, RenderError
 from ..layout import Layout
-from .fonts import FontSet
+from .fonts import FONTS_BY_NAME, FontSet
 from .text import markup
 
 
@@ -91,8 +91,11 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
 
 
 def para(text: str, style: ParagraphStyle, emphasis: str = "italic", **kw: Any) -> Paragraph:
-    """A paragraph of user text: always escaped, `*x*` and `**x**` honoured."""
-    return Paragraph(markup(text, emphasis=emphasis), style, **kw)
+    """A paragraph of user text: always escaped, `*x*` and `**x**` honoured, and characters
+    the main font lacks set in the layout's fallback font."""
+    fonts = FONTS_BY_NAME.get(style.fontName)
+    fallback = fonts.fallback_for if fonts is not None and fonts.fallbacks else None
+    return Paragraph(markup(text, emphasis=emphasis, fallback=fallback), style, **kw)
 
 
 def label_para(text: str, style: ParagraphStyle) -> Paragraph:

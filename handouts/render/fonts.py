@@ -33,7 +33,16 @@ class FontSet:
     bold: str
     italic: str
     bold_italic: str
-    covered: frozenset[int]
+    covered: frozenset[int]  # drawn by the four faces, or else by a fallback
+    fallbacks: tuple[tuple[str, frozenset[int]], ...] = ()
+    main: frozenset[int] = frozenset()  # drawn by all four faces
+
+    def fallback_for(self, ch: str) -> str | None:
+        """The registered fallback font that draws `ch`, if the faces cannot."""
+        code = ord(ch)
+        if code in self.main:
+            return None
+        return next((name for name, cov in self.fallbacks if code in cov), None)
 
 
 def _font_path(name: str, base: Path | None) -> Path:
@@ -47,7 +56,12 @@ def _font_path(name: str, base: Path | None) -> Path:
 def _register(path: Path) -> tuple[str, frozenset[int]]:
     name = "H-" + path.stem
     try:
-        font = TTFont(name, str(path))
+        # A .ttc collection: its first face.
+        font = (
+            TTFont(name, str(path), subfontIndex=0)
+            if path.suffix.lower() == ".ttc"
+            else TTFont(name, str(path))
+        )
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
         raise RenderError([Problem(str(path), 1, 1, f"cannot use font: {exc}")]) from None
     pdfmetrics.registerFont(font)
@@ -63,8 +77,21 @@ def font_set(settings: FontSettings, base: Path | None = None) -> FontSet:
     regular, bold, italic, bold_italic = (name for name, _ in faces)
     for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
         addMapping(regular, b, i, face)
-    covered = frozenset.intersection(*(cov for _, cov in faces))
-    return FontSet(regular, bold, italic, bold_italic, covered)
+    main = frozenset.intersection(*(cov for _, cov in faces))
+    fallbacks = tuple(_register(_font_path(f, base)) for f in settings.fallback)
+    for name, _ in fallbacks:  # no bold or italic of their own: the same face serves
+        for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            addMapping(name, b, i, name)
+    covered = main.union(*(cov for _, cov in fallbacks))
+    fonts = FontSet(regular, bold, italic, bold_italic, covered, fallbacks, main)
+    for face in (regular, bold, italic, bold_italic):
+        FONTS_BY_NAME[face] = fonts
+    return fonts
+
+
+FONTS_BY_NAME: dict[str, FontSet] = {}
+"""The font set a registered face belongs to, so a paragraph in that face finds its
+fallbacks. Filled by font_set(); ReportLab's own font registry is process-wide too."""
 
 
 def glyph_problems(texts: Iterable[Text], fonts: FontSet) -> list[Problem]:
