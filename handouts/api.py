@@ -193,14 +193,7 @@ def program(
     cards: bool = False,
 ) -> tuple[list[Path], list[str]]:
     """`handouts program`: write the patient's handout (and cards); returns paths, warnings."""
-    path = Path(ref)
-    if not path.is_file():
-        named = program_files(ctx.data_dir)
-        if ref not in named:
-            raise DataError(
-                [Problem(ref, 1, 1, f"no such programme file{did_you_mean(ref, list(named))}")]
-            )
-        path = named[ref]
+    path = named_file(ref, program_files(ctx.data_dir), "programme")
     pdfs, notes, prog = program_pdfs(path, ctx, layout_name, language, cards)
     target = output or ctx.out_dir / f"{prog.name}.pdf"
     written = [write_atomic(target, pdfs["handout"])]
@@ -232,22 +225,19 @@ def handout(
     return write_atomic(target, data)
 
 
+def layout_of_kind(name: str, kind: str) -> Layout:
+    """A layout that must print `kind` (a card layout for cards, and so on)."""
+    layout = load_layout(name)
+    if layout.kind != kind:
+        message = f"layout '{layout.name}' is a {layout.kind} layout, not a {kind}"
+        raise DataError([Problem(layout.source, 1, 1, message)])
+    return layout
+
+
 def card_layout(size: str) -> Layout:
     """`--size wallet` or `--size card-wallet` or a layout file; it must be a card layout."""
     name = size if size.startswith("card-") or size.endswith((".yaml", ".yml")) else f"card-{size}"
-    layout = load_layout(name)
-    if layout.kind != "card":
-        raise DataError(
-            [
-                Problem(
-                    layout.source,
-                    1,
-                    1,
-                    f"layout '{layout.name}' is a {layout.kind} layout, not a card",
-                )
-            ]
-        )
-    return layout
+    return layout_of_kind(name, "card")
 
 
 def render_card_pdf(
@@ -381,18 +371,7 @@ def booklet_layout(booklet: Booklet, options: BookletOptions) -> Layout:
         name = f"booklet-{options.page_size}"
     else:
         name = options.layout or booklet.layout or "booklet-letter"
-    layout = load_layout(name)
-    if layout.kind != "booklet":
-        raise DataError(
-            [
-                Problem(
-                    layout.source,
-                    1,
-                    1,
-                    f"layout '{layout.name}' is a {layout.kind} layout, not a booklet",
-                )
-            ]
-        )
+    layout = layout_of_kind(name, "booklet")
     settings = layout.booklet
     if options.creep is not None:
         settings = dataclasses.replace(settings, creep=options.creep)
@@ -480,16 +459,20 @@ def booklet(
     return result
 
 
-def find_booklet(ref: str, ctx: Context) -> Booklet:
+def named_file(ref: str, named: dict[str, Path], what: str) -> Path:
+    """A file given by path, or by its name in the data folder."""
     path = Path(ref)
-    if not path.is_file():
-        named = booklet_files(ctx.data_dir)
-        if ref not in named:
-            raise DataError(
-                [Problem(ref, 1, 1, f"no such booklet file{did_you_mean(ref, list(named))}")]
-            )
-        path = named[ref]
-    return load_booklet(path)
+    if path.is_file():
+        return path
+    if ref not in named:
+        raise DataError(
+            [Problem(ref, 1, 1, f"no such {what} file{did_you_mean(ref, list(named))}")]
+        )
+    return named[ref]
+
+
+def find_booklet(ref: str, ctx: Context) -> Booklet:
+    return load_booklet(named_file(ref, booklet_files(ctx.data_dir), "booklet"))
 
 
 def booklet_of(title: str, refs: list[str], ctx: Context) -> Booklet:

@@ -6,13 +6,11 @@ routines' previous/next chain. No ReportLab here.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from .check import Checker, Text
-from .errors import DataError, Problem
-from .library import resolve_image, shown
+from .library import check_known_ids, resolve_image, shown
 from .model import CLINIC_KEYS, Image, Routine, image_from_node
 from .yamlsrc import Node, read_yaml
 
@@ -109,22 +107,7 @@ def load_booklet(path: Path) -> Booklet:
 
 
 def check_routine_ids(booklet: Booklet, known: dict[str, Path]) -> None:
-    """Every id must name a routine in the library; each miss lists the closest ids."""
-    problems = []
-    for rid in booklet.routine_ids():
-        if str(rid) not in known:
-            close = difflib.get_close_matches(str(rid), list(known), n=3, cutoff=0.5)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            problems.append(
-                Problem(
-                    booklet.path,
-                    rid.line,
-                    rid.col,
-                    f"no routine with id '{rid}' in the library{hint}",
-                )
-            )
-    if problems:
-        raise DataError(problems)
+    check_known_ids(booklet.path, booklet.routine_ids(), known)
 
 
 def booklet_from_ids(title: str, ids: list[str]) -> Booklet:

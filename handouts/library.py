@@ -5,12 +5,15 @@ This is the only module of the model side that touches the file system.
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image as PILImage
 
+from .check import Text
 from .errors import DataError, HandoutsError, Problem
 from .model import Clinic, Image, Routine, clinic_from_source, routine_from_source
 from .yamlsrc import did_you_mean, read_yaml
@@ -157,3 +160,18 @@ def load_clinic(path: Path | None, data_dir: Path = DATA_DIR) -> Clinic:
     if clinic.logo is not None:
         resolve_image(clinic.logo, path, "logo")
     return clinic
+
+
+def check_known_ids(path: str, ids: Iterable[Text], known: Iterable[str]) -> None:
+    """Every id must name a routine in the library; each miss lists the closest ids."""
+    names = list(known)
+    problems = []
+    for rid in ids:
+        if str(rid) not in names:
+            close = difflib.get_close_matches(str(rid), names, n=3, cutoff=0.5)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            problems.append(
+                Problem(path, rid.line, rid.col, f"no routine with id '{rid}' in the library{hint}")
+            )
+    if problems:
+        raise DataError(problems)

@@ -15,13 +15,11 @@ routines:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import DATE_RE, Checker, Text
-from .errors import DataError, Problem
-from .library import shown
+from .library import check_known_ids, shown
 from .model import DOSAGE_KEYS, Personal, Routine
 from .yamlsrc import Node, read_yaml
 
@@ -94,21 +92,7 @@ def load_program(path: Path) -> Program:
 
 
 def check_ids(program: Program, known: dict[str, Path]) -> None:
-    problems = []
-    for e in program.entries:
-        if str(e.id) not in known:
-            close = difflib.get_close_matches(str(e.id), list(known), n=3, cutoff=0.5)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            problems.append(
-                Problem(
-                    program.path,
-                    e.id.line,
-                    e.id.col,
-                    f"no routine with id '{e.id}' in the library{hint}",
-                )
-            )
-    if problems:
-        raise DataError(problems)
+    check_known_ids(program.path, [e.id for e in program.entries], known)
 
 
 def warnings(program: Program) -> list[str]:
