@@ -56,47 +56,37 @@ any_text = st.one_of(*[text] * 10, st.lists(nasty_word, max_size=10).map(" ".joi
 short_list = st.lists(any_text, min_size=0, max_size=8)
 
 
-@st.composite
-def routine(draw: st.DrawFn) -> dict[str, Any]:
+LIST_FIELDS = ("equipment", "benefits", "cautions", "test", "aftercare", "notes",
+               "quick_reference")  # fmt: skip
+VIDEOS = ["https://example.org/v?id=1&t=2", "http://x.y/<b>", "javascript:alert(1)", "", "ftp://a"]
+
+
+def _fields(draw: st.DrawFn, field: st.SearchStrategy[str]) -> dict[str, Any]:
+    """Title, steps, text fields, lists and dosage, each drawn from `field`."""
     data: dict[str, Any] = {
-        "title": draw(any_text),
-        "steps": draw(st.lists(any_text, min_size=1, max_size=25)),
+        "title": draw(field),
+        "steps": draw(st.lists(field, min_size=1, max_size=20)),
     }
     for key in ("category", "summary"):
         if draw(st.booleans()):
-            data[key] = draw(any_text)
-    for key in (
-        "equipment",
-        "benefits",
-        "cautions",
-        "test",
-        "aftercare",
-        "notes",
-        "quick_reference",
-    ):
+            data[key] = draw(field)
+    for key in LIST_FIELDS:
         if draw(st.booleans()):
-            data[key] = draw(short_list)
+            data[key] = draw(st.lists(field, min_size=0, max_size=8))
     if draw(st.booleans()):
-        data["dosage"] = {
-            k: draw(any_text)
-            for k in draw(
-                st.lists(
-                    st.sampled_from(["sets", "reps", "hold", "frequency", "side"]), unique=True
-                )
-            )
-        }
-    if draw(st.booleans()):
-        data["video"] = draw(
-            st.sampled_from(
-                [
-                    "https://example.org/v?id=1&t=2",
-                    "http://x.y/<b>",
-                    "javascript:alert(1)",
-                    "",
-                    "ftp://a",
-                ]
-            )
+        keys = draw(
+            st.lists(st.sampled_from(["sets", "reps", "hold", "frequency", "side"]), unique=True)
         )
+        data["dosage"] = {k: draw(field) for k in keys}
+    return data
+
+
+@st.composite
+def routine(draw: st.DrawFn) -> dict[str, Any]:
+    """Anything an author might write, hostile text and broken structure included."""
+    data = _fields(draw, any_text)
+    if draw(st.booleans()):
+        data["video"] = draw(st.sampled_from(VIDEOS))
     if draw(st.sampled_from(range(12))) == 7:
         data[draw(st.sampled_from(["colour", "step", "Title", "id"]))] = draw(text)
     if draw(st.sampled_from(range(12))) == 7:
@@ -107,24 +97,4 @@ def routine(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def clean_routine(draw: st.DrawFn) -> dict[str, Any]:
     """A routine every field of which can be printed: it must render, and round-trip."""
-    data: dict[str, Any] = {
-        "title": draw(text),
-        "steps": draw(st.lists(text, min_size=1, max_size=20)),
-    }
-    for key in ("category", "summary"):
-        if draw(st.booleans()):
-            data[key] = draw(text)
-    for key in (
-        "equipment",
-        "benefits",
-        "cautions",
-        "test",
-        "aftercare",
-        "notes",
-        "quick_reference",
-    ):
-        if draw(st.booleans()):
-            data[key] = draw(st.lists(text, min_size=1, max_size=8))
-    if draw(st.booleans()):
-        data["dosage"] = {k: draw(text) for k in ("sets", "reps", "hold")}
-    return data
+    return _fields(draw, text)
