@@ -142,7 +142,12 @@ class Section:
                 ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
             ],
         )
-        return [Spacer(1, s.body.fontSize * 0.8), table, Spacer(1, s.body.fontSize * 0.4)]
+        # One piece where it fits a page: a caution split from its heading is easy to miss.
+        return [
+            Spacer(1, s.body.fontSize * 0.8),
+            KeepTogether([table]),
+            Spacer(1, s.body.fontSize * 0.4),
+        ]
 
     def test(self, r: Routine) -> list[Flowable]:
         return self.titled("test", [self.p(t) for t in r.test])
