@@ -276,6 +276,7 @@ class CardOptions:
     from_steps: bool = False
     copies: int = 1
     fill: bool = False  # fill the office sheet with copies
+    language: str | None = None
 
 
 def card_layout_with(options: CardOptions) -> Layout:
@@ -325,7 +326,9 @@ def card_pdf(
     routines: Sequence[Routine], layout: Layout, clinic: Clinic, options: CardOptions
 ) -> bytes:
     """The card file as asked: the print-shop file, or office sheets made from it."""
-    shop = render_card_pdf(routines, layout, clinic, from_steps=options.from_steps)
+    shop = render_card_pdf(
+        routines, layout, clinic, from_steps=options.from_steps, language=options.language
+    )
     if layout.card.sheet == "none":
         return shop
     return card_sheets(shop, len(routines), layout, options.copies, options.fill)
@@ -349,6 +352,7 @@ class BookletOptions:
     creep: float | None = None
     right_hand: bool = False
     layout: str | None = None
+    language: str | None = None
 
 
 @dataclass
@@ -393,7 +397,7 @@ def booklet_pdfs(
     layout = booklet_layout(booklet, options)
     overrides: dict[str, Any] = dict(booklet.clinic)
     clinic = dataclasses.replace(ctx.clinic(), **overrides)
-    lang = routines[0].language if routines else "en"
+    lang = options.language or (routines[0].language if routines else "en")
     labels = load_labels(lang, layout)
     fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
     texts = [t for r in routines for t in r.texts()] + booklet.texts() + clinic.texts()

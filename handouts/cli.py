@@ -174,6 +174,7 @@ class Length(click.ParamType[float]):
     help="Cards of each routine on the office sheet.",
 )
 @click.option("--fill", is_flag=True, help="Fill the office sheet with copies.")
+@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
 @click.option(
     "--from-steps", is_flag=True, help="Print the steps when a routine has no quick_reference."
 )
@@ -190,11 +191,14 @@ def card(
     crop_marks: bool | None,
     copies: int,
     fill: bool,
+    language: str | None,
     from_steps: bool,
     output: Path | None,
 ) -> None:
     """Write pocket quick-reference cards for ROUTINES: an office sheet or a print-shop file."""
-    options = api.CardOptions(size, sheet, duplex, bleed, crop_marks, from_steps, copies, fill)
+    options = api.CardOptions(
+        size, sheet, duplex, bleed, crop_marks, from_steps, copies, fill, language
+    )
     click.echo(api.card(list(routines), ctx, options, output))
 
 
@@ -216,6 +220,7 @@ def card(
     help="Also write NAME-print.pdf: sheets to print double-sided, fold and staple.",
 )
 @click.option("--creep", type=Length(), help="Shift per nested sheet, e.g. 0.005in.")
+@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
 @click.option("--right-hand", is_flag=True, help="Start every routine on a right-hand page.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
 @click.pass_obj
@@ -229,6 +234,7 @@ def booklet(
     layout: str | None,
     impose: str | None,
     creep: float | None,
+    language: str | None,
     right_hand: bool,
     output: Path | None,
 ) -> None:
@@ -247,7 +253,7 @@ def booklet(
         book = api.find_booklet(items[0], ctx)
     else:
         raise click.UsageError("give one booklet manifest, or --title T ROUTINE..., or --follow ID")
-    options = api.BookletOptions(page_size, impose, creep, right_hand, layout)
+    options = api.BookletOptions(page_size, impose, creep, right_hand, layout, language)
     count = len(book.routine_ids())
     if count >= 20 and sys.stderr.isatty():
         with click.progressbar(length=count * 2, label="Setting pages", file=sys.stderr) as bar:

@@ -39,7 +39,12 @@ def test_every_word_of_the_seed_is_printed_in_order(project: Path) -> None:
     routine = load_routine(SEED)
     expected = [w for t in routine.texts() for w in words(plain(t))]
     assert len(expected) > 400
-    assert missing_in_order(expected, words(pdf_text(out))) == []
+    assert missing_in_order(expected, words(pdf_text(out))) == [], "pypdf"
+    if shutil.which("pdftotext"):  # a second, independent extractor (poppler)
+        other = subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert missing_in_order(expected, words(other)) == [], "pdftotext"
 
 
 HOSTILE = [

@@ -55,6 +55,27 @@ def test_build_output_has_no_missing_glyphs(project: Path) -> None:
         assert ".notdef" not in pdf.read_bytes().decode("latin-1"), pdf.name
 
 
+def test_handout_text_stays_between_the_side_margins(project: Path) -> None:
+    assert (
+        run(
+            "handout",
+            "sacral-traction",
+            "--patient",
+            "Ann Lee",
+            "-o",
+            "h.pdf",
+            "--layout",
+            "large-print",
+        ).exit_code
+        == 0
+    )
+    layout = api.load_layout("large-print")
+    left, right = layout.page.margin_left, layout.page.size[0] - layout.page.margin_right
+    for chars in glyphs(project / "h.pdf"):
+        for g in chars:
+            assert left - 0.5 <= g.x0 and g.x1 <= right + 0.5, g
+
+
 def test_no_text_within_a_quarter_inch_of_any_page_edge(project: Path) -> None:
     """Office printers cannot print the outer ~1/4 in; nothing a reader needs goes there."""
     assert run("build").exit_code == 0

@@ -291,6 +291,13 @@ def plan_back(job: CardJob, routine: Routine) -> BackPlan:
                     " \u00b7 ".join(parts), _style(job, "dosage", size, spaceBefore=size * 0.4)
                 )
             )
+        if routine.video:  # the address under the code, for a reader without a camera
+            out.append(
+                Paragraph(
+                    escape(str(routine.video)),
+                    _style(job, "video", size, colour=layout.colors.muted, spaceBefore=size * 0.3),
+                )
+            )
         if card.back_safety and clinic.safety:
             safety = _style(
                 job, "safety", size, spaceBefore=size * 0.4, colour=layout.colors.caution_border

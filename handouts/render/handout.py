@@ -235,9 +235,11 @@ class Section:
         return self.titled("video", [table])
 
     def safety(self, r: Routine) -> list[Flowable]:
+        """The clinic's 'stop and call us' box, and its disclaimer in small print."""
         clinic = self.job.clinic
+        small = [self.p(clinic.disclaimer, self.s.small)] if clinic.disclaimer else []
         if clinic.safety is None:
-            return []
+            return small
         box = self.table(
             [[self.p(clinic.safety, self.s.body)]],
             [self.width],
@@ -249,7 +251,7 @@ class Section:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ],
         )
-        return [Spacer(1, self.s.body.spaceAfter * 2), KeepTogether([box])]
+        return [Spacer(1, self.s.body.spaceAfter * 2), KeepTogether([box, *small])]
 
     def attribution(self, r: Routine) -> list[Flowable]:
         labels = self.job.labels
