@@ -48,3 +48,14 @@ def test_a_missing_fallback_font_file_is_named(project: Path) -> None:
     result = run("handout", "sacral-traction", "--layout", "bad")
     assert result.exit_code == 1
     assert result.stderr == "nowhere.ttf:1:1: font file not found: nowhere.ttf\n"
+
+
+def test_characters_beyond_the_basic_plane_are_refused(project: Path) -> None:
+    """They print, but ReportLab writes them into the text layer as invalid hex."""
+    write(project / "data/routines/emo.yaml", 'title: Smile\nsteps:\n  - "Smile 😀 now"\n')
+    result = run("handout", "emo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/routines/emo.yaml:3:12: U+1F600 GRINNING FACE is beyond U+FFFF (emoji and rare "
+        "scripts), which the PDF's text layer cannot carry; remove it\n"
+    )

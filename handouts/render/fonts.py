@@ -104,6 +104,19 @@ def glyph_problems(texts: Iterable[Text], fonts: FontSet) -> list[Problem]:
             code = ord(ch)
             line, col = text.position_of(i)
             label = unicodedata.name(ch, "unnamed character")
+            if code > 0xFFFF:
+                # ReportLab writes such characters into the PDF's text layer as invalid
+                # hex, so search, copy and screen readers would get them wrong.
+                problems.append(
+                    Problem(
+                        text.path,
+                        line,
+                        col,
+                        f"U+{code:04X} {label} is beyond U+FFFF (emoji and rare scripts), which "
+                        "the PDF's text layer cannot carry; remove it",
+                    )
+                )
+                break
             if unicodedata.bidirectional(ch) in RTL_CLASSES:
                 problems.append(
                     Problem(
