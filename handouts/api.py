@@ -506,7 +506,10 @@ class Report:
 
 
 def validate(paths: Sequence[Path], ctx: Context, layout_name: str = "letter") -> Report:
-    """Check routine files (or folders of them), glyphs included, without rendering."""
+    """Check routine files (or folders of them), glyphs included, without rendering.
+
+    With no paths: every routine, booklet and programme in the data folder, and the clinic.
+    """
     files: list[Path] = []
     for p in paths or [ctx.data_dir / "routines"]:
         if p.is_dir():
@@ -528,6 +531,26 @@ def validate(paths: Sequence[Path], ctx: Context, layout_name: str = "letter") -
         report.problems += glyph_problems(routine.texts(), fonts)
     known = set(routine_files(ctx.data_dir)) | {r.id for r in loaded}
     report.warnings = link_warnings(loaded, known)
+    if not paths:  # the whole data folder: booklets, programmes and the clinic profile too
+        library_files = routine_files(ctx.data_dir)
+
+        def check_booklet(path: Path) -> None:
+            check_routine_ids(load_booklet(path), library_files)
+
+        def check_program(path: Path) -> None:
+            check_ids(load_program(path), library_files)
+
+        checks: list[tuple[Callable[[Path], object], Path]] = [
+            (lambda _: ctx.clinic(), ctx.data_dir / "clinic.yaml"),
+            *[(check_booklet, p) for p in booklet_files(ctx.data_dir).values()],
+            *[(check_program, p) for p in program_files(ctx.data_dir).values()],
+        ]
+        for check, path in checks:
+            report.checked += 1
+            try:
+                check(path)
+            except HandoutsError as exc:
+                report.problems += exc.problems
     return report
 
 

@@ -271,7 +271,10 @@ def booklet(
 @click.pass_obj
 @reports_errors
 def validate(ctx: api.Context, paths: tuple[Path, ...]) -> None:
-    """Check routine files or folders (default: DATA/routines) without printing anything."""
+    """Check routine files or folders without printing anything.
+
+    With no PATHS: every routine, booklet and programme in DATA, and the clinic profile.
+    """
     report = api.validate(list(paths), ctx)
     for problem in report.warnings:
         click.echo(str(problem), err=True)

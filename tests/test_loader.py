@@ -111,8 +111,23 @@ def test_missing_previous_next_are_warnings_not_errors(project: Path) -> None:
     result = run("validate")
     assert result.exit_code == 0
     assert "warning: 'previous' names 'lady-stretch'" in result.stderr
-    count = len(list((project / "data/routines").glob("*.yaml")))
+    count = 1 + sum(
+        len(list((project / "data" / d).glob("*.yaml")))  # 1: the clinic
+        for d in ("routines", "booklets", "programs")
+    )
     assert result.stdout.strip() == f"{count} file(s) OK"
+
+
+def test_validate_checks_booklets_and_programmes_too(project: Path) -> None:
+    (project / "data/booklets/x.yaml").write_text("title: X\nroutines: [nope]\n")
+    (project / "data/programs/y.yaml").write_text("patient: Y\nroutines: [sacral-tracton]\n")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2:] == [
+        "data/booklets/x.yaml:2:12: no routine with id 'nope' in the library",
+        "data/programs/y.yaml:2:12: no routine with id 'sacral-tracton' in the library; "
+        "closest: sacral-traction",
+    ]
 
 
 def test_list_shows_id_title_category(project: Path) -> None:
