@@ -13,8 +13,9 @@ from handouts.wger import slug, to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "wger" / "exercises.json"
-SAMPLE = ["90e05e5e", "81e25f25", "03ae0af2", "e5a2e93a", "933ba231"]
-"""Bird dog, child's pose, chin tuck, back neck stretch, butterfly stretch (English)."""
+SAMPLE = ["90e05e5e", "81e25f25", "03ae0af2", "e5a2e93a", "933ba231", "be578695", "7657dfb4"]
+"""Bird dog, child's pose, chin tuck, back neck stretch, butterfly stretch, quadruped thoracic
+rotation (left), right levator scapulae stretch (English)."""
 
 
 def main() -> None:
