@@ -1,16 +1,22 @@
 """Drawing a placement plan (handouts.impose) onto sheets: the only module writing with pypdf.
 
-Each source page becomes one Form XObject, made once and reused, and each sheet side is a
-short content stream of `q <matrix> cm <clip> re W n /Xn Do Q` operators. Source content is
-never re-parsed (pypdf's merge_transformed_page does, and for a 1,000-page book that took
+Each source page used becomes one Form XObject, made once and reused on every sheet that
+shows it, and each sheet side is a short content stream written here:
+
+    q <clip> re W n  <matrix> cm  <trim + bleed> re W n  /Pn Do  Q
+
+Source content streams are decoded and copied once, never parsed (pypdf's
+merge_transformed_page parses and rewrites every page, which for a 1,000-page book took
 longer than building the book).
+
+Output is deterministic: the same source, plan and options give the same bytes (no
+dates; the file /ID is a hash of the inputs).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,25 +30,43 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     RectangleObject,
+    StreamObject,
 )
 
-from .impose import Flip, Placement, SheetSide
+from .impose import Box, Flip, Matrix, Placement, SheetSide, then, translate, turn
 
 MM = 72 / 25.4
 MARK_OFFSET = 3 * MM
-"""Crop marks start this far from the trim (PRINT-AND-PATIENTS.md: about 3 mm)."""
+"""Crop marks start this far from the trim (PRINT-AND-PATIENTS.md: about 3 mm) ..."""
 MARK_LENGTH = 6 * MM
-"""and are about 6 mm long."""
+"""... and are about 6 mm long."""
 MARK_ROOM = MARK_OFFSET + 3 * MM
-"""Margin a grid keeps free around its cards so that marks stay printable."""
+"""Margin a grid keeps free around its cards so that marks stay printable (at least the
+first 3 mm of each mark falls inside the printer's margin)."""
 MARK_WIDTH = 0.25
 
 
 @dataclass(frozen=True)
 class Marks:
+    """What to draw besides the pages, and how far each page shows beyond its trim.
+
+    crop: thin lines in line with every cut, outside the block of items and its bleed,
+        never over an item. With `fold` set, a side is one folded spread: only its outer
+        edges are cuts (the spine is a fold, and creep moves pages, not cuts).
+    fold: a short dashed line at the spine above and below the pages (booklets).
+    bleed: how far each placed page shows beyond its trim box on each side; the caller
+        keeps it within half the gutter so that neighbours do not overlap.
+    """
+
     crop: bool = True
-    fold: bool = False  # a dashed mark at the spine, above and below the pages (booklets)
-    bleed: float = 0.0  # how far each placed page shows beyond its trim
+    fold: bool = False
+    bleed: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Source:
+    trim: Box  # in the page's own (unrotated) coordinates
+    rotate: int  # the page's /Rotate, clockwise, as PDF defines it
 
 
 def _n(value: float) -> str:
@@ -50,48 +74,91 @@ def _n(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _trim(page: PageObject) -> tuple[float, float, float, float]:
+def _source(page: PageObject) -> _Source:
     box = page.trimbox if "/TrimBox" in page else page.mediabox
-    return (float(box.left), float(box.bottom), float(box.right), float(box.top))
+    rotate = int(page.get("/Rotate", 0)) % 360
+    if rotate not in (0, 90, 180, 270):
+        raise ValueError(f"page /Rotate {rotate} is not a multiple of 90")
+    return _Source((float(box.left), float(box.bottom), float(box.right), float(box.top)), rotate)
+
+
+def _content(page: PageObject) -> bytes:
+    """The page's content, decoded; an array of streams is joined as PDF reads it."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    obj = contents.get_object()
+    streams = list(obj) if isinstance(obj, ArrayObject) else [obj]
+    parts = []
+    for item in streams:
+        stream = item.get_object()
+        if not isinstance(stream, StreamObject):
+            raise ValueError("a page's /Contents holds something that is not a stream")
+        parts.append(stream.get_data())
+    return b"\n".join(parts)
 
 
 def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
     """The page as a Form XObject in `writer`: its content, resources and media box."""
-    contents = page.get_contents()
     form = DecodedStreamObject()
-    form.set_data(contents.get_data() if contents is not None else b"")
+    form.set_data(_content(page))
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
     media = page.mediabox
     form[NameObject("/BBox")] = ArrayObject(
         FloatObject(v) for v in (media.left, media.bottom, media.right, media.top)
     )
-    resources = page.get("/Resources")
-    if resources is not None:
-        form[NameObject("/Resources")] = resources.get_object().clone(writer)
+    for key in ("/Resources", "/Group"):
+        value = page.get(key)
+        if value is not None:
+            form[NameObject(key)] = value.get_object().clone(writer)
     return writer._add_object(form.flate_encode())
 
 
-def _matrix(p: Placement, trim: tuple[float, float, float, float]) -> list[float]:
-    """Maps source coordinates so that the trim box's centre lands on the placement's centre,
-    turned `p.rotation` degrees counter-clockwise."""
-    tx, ty = (trim[0] + trim[2]) / 2, (trim[1] + trim[3]) / 2
-    cx, cy = p.x + p.width / 2, p.y + p.height / 2
-    a = math.radians(p.rotation)
-    cos, sin = round(math.cos(a), 9), round(math.sin(a), 9)
-    return [cos, sin, -sin, cos, cx - (cos * tx - sin * ty), cy - (sin * tx + cos * ty)]
+def _matrix(p: Placement, source: _Source) -> Matrix:
+    """Source page coordinates -> sheet: trim centre to the placement's centre, turned.
+
+    The page's /Rotate (clockwise, for display) is undone first, so the placement turns
+    the page as a viewer shows it.
+    """
+    left, bottom, right, top = source.trim
+    centre = translate(-(left + right) / 2, -(bottom + top) / 2)
+    return then(then(centre, turn(-source.rotate)), p.matrix)
+
+
+def _rect(box: Box) -> str:
+    left, bottom, right, top = box
+    return f"{_n(left)} {_n(bottom)} {_n(right - left)} {_n(top - bottom)} re W n"
+
+
+def _draw(p: Placement, name: str, source: _Source, bleed: float) -> str:
+    left, bottom, right, top = source.trim
+    ops = ["q"]
+    if p.clip is not None:
+        ops.append(_rect(p.clip))
+    ops.append(" ".join(_n(v) for v in _matrix(p, source)) + " cm")
+    ops.append(_rect((left - bleed, bottom - bleed, right + bleed, top + bleed)))
+    ops.append(f"{name} Do Q")
+    return " ".join(ops)
+
+
+def _outer(boxes: Sequence[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _crop_marks(
-    boxes: Sequence[tuple[float, float, float, float]], width: float, height: float, bleed: float
+    boxes: Sequence[Box], width: float, height: float, bleed: float, spread: bool
 ) -> list[str]:
     """Marks in line with every cut, outside the block of items (never over an item)."""
     if not boxes:
         return []
-    left = min(b[0] for b in boxes)
-    bottom = min(b[1] for b in boxes)
-    right = max(b[2] for b in boxes)
-    top = max(b[3] for b in boxes)
+    cuts = [_outer(boxes)] if spread else list(boxes)
+    left, bottom, right, top = _outer(boxes)
     offset = max(MARK_OFFSET, bleed + 1)
     ops: list[str] = []
 
@@ -101,23 +168,21 @@ def _crop_marks(
         if abs(x1 - x0) + abs(y1 - y0) > 1:
             ops.append(f"{_n(x0)} {_n(y0)} m {_n(x1)} {_n(y1)} l S")
 
-    for x in sorted({round(v, 3) for b in boxes for v in (b[0], b[2])}):
+    for x in sorted({round(v, 3) for b in cuts for v in (b[0], b[2])}):
         seg(x, top + offset, x, top + offset + MARK_LENGTH)
         seg(x, bottom - offset, x, bottom - offset - MARK_LENGTH)
-    for y in sorted({round(v, 3) for b in boxes for v in (b[1], b[3])}):
+    for y in sorted({round(v, 3) for b in cuts for v in (b[1], b[3])}):
         seg(left - offset, y, left - offset - MARK_LENGTH, y)
         seg(right + offset, y, right + offset + MARK_LENGTH, y)
     return ops
 
 
-def _fold_marks(
-    boxes: Sequence[tuple[float, float, float, float]], width: float, height: float
-) -> list[str]:
+def _fold_marks(boxes: Sequence[Box], width: float, height: float) -> list[str]:
+    """A dashed line at the spine (the sheet's centre) in the margins above and below."""
     if not boxes:
         return []
     spine = width / 2
-    top = max(b[3] for b in boxes)
-    bottom = min(b[1] for b in boxes)
+    _, bottom, _, top = _outer(boxes)
     ops = ["[2 2] 0 d"]
     if height - top > MARK_OFFSET:
         ops.append(
@@ -133,6 +198,12 @@ def _fold_marks(
     return ops
 
 
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    content = DecodedStreamObject()
+    content.set_data(data)
+    return writer._add_object(content.flate_encode())
+
+
 def impose(
     source: bytes,
     plan: Sequence[SheetSide],
@@ -140,51 +211,47 @@ def impose(
     marks: Marks = Marks(),
     duplex: Flip | None = None,
 ) -> bytes:
-    """Sheets for `plan`, each page of `source` placed by its trim box. Deterministic bytes."""
+    """Sheets for `plan`: one output page per SheetSide, `sheet_size` each.
+
+    Each placed page of `source` lands by its trim box (TrimBox, else MediaBox), shows
+    `marks.bleed` beyond it and nothing further. `duplex` "long" or "short" asks the
+    printer for that flip (/ViewerPreferences /Duplex); print scaling is always off, so
+    cards print at their true size. Deterministic bytes.
+    """
+    if marks.bleed < 0:
+        raise ValueError("bleed cannot be negative")
     reader = PdfReader(io.BytesIO(source))
+    n_pages = len(reader.pages)
     writer = PdfWriter()
     width, height = sheet_size
     forms: dict[int, IndirectObject] = {}
-    trims = [_trim(p) for p in reader.pages]
+    sources: dict[int, _Source] = {}
     for side in plan:
-        sheet = writer.add_blank_page(width, height)
         xobjects = DictionaryObject()
         ops: list[str] = []
-        boxes: list[tuple[float, float, float, float]] = []
         for p in side.placements:
             if p.page is None:
                 continue
+            if not 0 <= p.page < n_pages:
+                raise ValueError(f"the plan places page {p.page + 1} of a {n_pages}-page PDF")
             if p.page not in forms:
-                forms[p.page] = _form(writer, reader.pages[p.page])
+                page = reader.pages[p.page]
+                sources[p.page] = _source(page)
+                forms[p.page] = _form(writer, page)
             name = f"/P{p.page}"
             xobjects[NameObject(name)] = forms[p.page]
-            trim = trims[p.page]
-            m = _matrix(p, trim)
-            b = marks.bleed
-            clip = (trim[0] - b, trim[1] - b, trim[2] - trim[0] + 2 * b, trim[3] - trim[1] + 2 * b)
-            ops.append(
-                "q " + " ".join(_n(v) for v in m) + " cm "
-                + " ".join(_n(v) for v in clip) + f" re W n {name} Do Q"
-            )  # fmt: skip
-            boxes.append((p.x, p.y, p.x + p.width, p.y + p.height))
-        if marks.crop or marks.fold:
+            ops.append(_draw(p, name, sources[p.page], marks.bleed))
+        if (marks.crop or marks.fold) and side.placements:
+            boxes = [p.box for p in side.placements]  # blank pages keep their place
             ops.append(f"q 0 G {_n(MARK_WIDTH)} w")
             if marks.crop:
-                ops += _crop_marks(boxes, width, height, marks.bleed)
+                ops += _crop_marks(boxes, width, height, marks.bleed, spread=marks.fold)
             if marks.fold:
                 ops += _fold_marks(boxes, width, height)
             ops.append("Q")
-        content = DecodedStreamObject()
-        content.set_data(("\n".join(ops) + "\n").encode("ascii"))
-        sheet[NameObject("/Contents")] = writer._add_object(content.flate_encode())
-        sheet[NameObject("/Resources")] = DictionaryObject(
-            {
-                NameObject("/XObject"): xobjects,
-                NameObject("/ProcSet"): ArrayObject(
-                    [NameObject("/PDF"), NameObject("/Text"), NameObject("/ImageC")]
-                ),
-            }
-        )
+        sheet = writer.add_blank_page(width, height)
+        sheet[NameObject("/Contents")] = _stream(writer, ("\n".join(ops) + "\n").encode("ascii"))
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
         sheet.mediabox = RectangleObject((0, 0, width, height))
     prefs = DictionaryObject({NameObject("/PrintScaling"): NameObject("/None")})
     if duplex in ("long", "short"):
@@ -202,7 +269,8 @@ def impose(
     lang = reader.root_object.get("/Lang")
     if lang is not None:
         writer._root_object[NameObject("/Lang")] = lang
-    digest = hashlib.md5(source + repr(plan).encode() + repr(sheet_size).encode()).digest()
+    inputs = repr((plan, sheet_size, marks, duplex)).encode()
+    digest = hashlib.sha256(source + inputs).digest()[:16]
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     out = io.BytesIO()
     writer.write(out)
