@@ -45,7 +45,7 @@ from .program import (
 from .render.booklet import BookletJob, render_booklet
 from .render.card import CardJob, render_cards
 from .render.common import Meta, Styles
-from .render.fonts import check_glyphs, font_set, glyph_problems
+from .render.fonts import FontSet, check_glyphs, font_set, glyph_problems
 from .render.handout import HandoutJob, render_handout
 from .render.text import plain
 from .render.tracking import tracking_page
@@ -97,6 +97,18 @@ def titles_in(data_dir: Path, extra: Iterable[Routine]) -> dict[str, str]:
     return titles
 
 
+def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, str], FontSet]:
+    """The labels and fonts a product prints with, once every character is known to print."""
+    labels = load_labels(lang, layout)
+    fonts = layout_fonts(layout)
+    check_glyphs(texts + label_texts(labels, layout), fonts)
+    return labels, fonts
+
+
+def layout_fonts(layout: Layout) -> FontSet:
+    return font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
+
+
 def clinic_logo(clinic: Clinic) -> Path | None:
     """The clinic's logo file (checked when the profile was loaded), if it has one."""
     return Path(clinic.path).parent / clinic.logo.path if clinic.logo else None
@@ -116,12 +128,10 @@ def render_handout_pdf(
     With a programme: its notes per routine, and a tracking page at the end.
     """
     lang = language or routines[0].language
-    labels = load_labels(lang, layout)
-    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
     texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
     if program is not None:
         texts += program.texts()
-    check_glyphs(texts + label_texts(labels, layout), fonts)
+    labels, fonts = prepared(layout, lang, texts)
     meta = Meta(
         title=" \u00b7 ".join(plain(r.title) for r in routines),
         author=str(clinic.name or routines[0].author or ""),
@@ -250,10 +260,8 @@ def render_card_pdf(
 ) -> bytes:
     """The print-shop file: one card side per page at trim + bleed, fronts and backs."""
     lang = language or routines[0].language
-    labels = load_labels(lang, layout)
-    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
     texts = [t for r in routines for t in r.texts()] + clinic.texts()
-    check_glyphs(texts + label_texts(labels, layout), fonts)
+    labels, fonts = prepared(layout, lang, texts)
     meta = Meta(
         title=" \u00b7 ".join(plain(r.title) for r in routines) + " (pocket card)",
         author=str(clinic.name or routines[0].author or ""),
@@ -398,10 +406,8 @@ def booklet_pdfs(
     overrides: dict[str, Any] = dict(booklet.clinic)
     clinic = dataclasses.replace(ctx.clinic(), **overrides)
     lang = options.language or (routines[0].language if routines else "en")
-    labels = load_labels(lang, layout)
-    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
     texts = [t for r in routines for t in r.texts()] + booklet.texts() + clinic.texts()
-    check_glyphs(texts + label_texts(labels, layout), fonts)
+    labels, fonts = prepared(layout, lang, texts)
     meta = Meta(plain(booklet.title), str(clinic.name or ""), str(booklet.subtitle or ""), lang)
     titles = titles_in(ctx.data_dir, routines)
     handout_job = HandoutJob(
@@ -519,7 +525,7 @@ def validate(paths: Sequence[Path], ctx: Context, layout_name: str = "letter") -
     report = Report()
     loaded: list[Routine] = []
     layout = load_layout(layout_name)
-    fonts = font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
+    fonts = layout_fonts(layout)
     for f in files:
         report.checked += 1
         try:
