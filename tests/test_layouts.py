@@ -250,7 +250,10 @@ def test_project_override_through_the_cli(project: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "accent: '#aa0000'" in shown.stdout and "body_size: 18" in shown.stdout
     listing = run("layouts").stdout.splitlines()
-    assert "letter\thandout\tFull-page handout on US Letter, 12 pt body" in listing
+    assert (
+        "letter\thandout\tFull-page handout on US Letter, 12 pt body"
+        "\tproject: layouts/letter.yaml (overrides built-in)"
+    ) in listing
 
 
 def test_available_layouts_say_where_each_comes_from(project: Path) -> None:

@@ -20,7 +20,7 @@ def text_of(path: Path) -> list[str]:
 def test_programme_shows_patient_dosage_notes_and_tracking_page(project: Path) -> None:
     result = run("program", "ann-lee")
     assert result.exit_code == 0, result.output
-    pages = text_of(project / "out/ann-lee.pdf")
+    pages = text_of(project / "out/patients/ann-lee/ann-lee.program.pdf")
     everything = "\n".join(pages)
     assert "Ann Lee" in pages[0] and "R. Okafor, PT" in pages[0] and "2026-11-24" in pages[0]
     assert "Do these every morning, before breakfast." in everything
@@ -66,13 +66,17 @@ def test_bad_programme_lists_every_problem(project: Path) -> None:
         "bad.yaml:3:5: no routine with id 'sacral-tracton' in the "
         "library; closest: sacral-traction\n"
     )
-    assert not (project / "out/bad.pdf").exists()
+    assert not (project / "out").exists()
 
 
 def test_programme_cards(project: Path) -> None:
     result = run("program", "ann-lee", "--cards")
     assert result.exit_code == 0, result.output
-    front = PdfReader(project / "out/ann-lee-cards.pdf").pages[0].extract_text()
+    front = (
+        PdfReader(project / "out/patients/ann-lee/ann-lee.program-cards.pdf")
+        .pages[0]
+        .extract_text()
+    )
     assert "Sacral Traction" in front and "Bird Dog" in front
 
 
