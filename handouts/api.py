@@ -21,7 +21,7 @@ from .booklet import (
 from .check import Text
 from .errors import DataError, HandoutsError, Problem, RenderError
 from .impose import Flip, Grid, booklet_plan, card_plan, fit_grid, pad_pages
-from .layout import BUILTIN_LAYOUTS, PAGE_SIZES, Layout, load_labels
+from .layout import BUILTIN_LAYOUTS, PAGE_SIZES, Layout, check_layout, load_labels
 from .layout import load_layout as _load_layout
 from .library import (
     DATA_DIR,
@@ -302,7 +302,10 @@ def card_layout_with(options: CardOptions) -> Layout:
                      ("bleed", options.bleed), ("crop_marks", options.crop_marks))
         if v is not None
     }  # fmt: skip
-    return dataclasses.replace(layout, card=dataclasses.replace(layout.card, **overrides))
+    layout = dataclasses.replace(layout, card=dataclasses.replace(layout.card, **overrides))
+    if options.bleed is not None:
+        check_layout(layout, default=("<--bleed>", 1, 1))
+    return layout
 
 
 def card_grid(layout: Layout) -> Grid:
@@ -394,6 +397,7 @@ def booklet_layout(booklet: Booklet, options: BookletOptions) -> Layout:
     settings = layout.booklet
     if options.creep is not None:
         settings = dataclasses.replace(settings, creep=options.creep)
+        check_layout(dataclasses.replace(layout, booklet=settings), default=("<--creep>", 1, 1))
     if options.right_hand:
         settings = dataclasses.replace(settings, right_hand_starts=True)
     return dataclasses.replace(layout, booklet=settings)
