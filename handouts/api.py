@@ -21,7 +21,14 @@ from .booklet import (
 from .check import Text
 from .errors import DataError, HandoutsError, Problem, RenderError
 from .impose import Flip, Grid, booklet_plan, card_plan, fit_grid, pad_pages
-from .layout import BUILTIN_LAYOUTS, PAGE_SIZES, Layout, check_layout, load_labels
+from .layout import (
+    BUILTIN_LAYOUTS,
+    PAGE_SIZES,
+    Layout,
+    check_language,
+    check_layout,
+    load_labels,
+)
 from .layout import load_layout as _load_layout
 from .library import (
     DATA_DIR,
@@ -134,6 +141,8 @@ def render_handout_pdf(
 
     With a programme: its notes per routine, and a tracking page at the end.
     """
+    if language:
+        check_language(language, None, layout.search)
     lang = language or routines[0].language
     texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
     if program is not None:
@@ -266,6 +275,8 @@ def render_card_pdf(
     language: str | None = None,
 ) -> bytes:
     """The print-shop file: one card side per page at trim + bleed, fronts and backs."""
+    if language:
+        check_language(language, None, layout.search)
     lang = language or routines[0].language
     texts = [t for r in routines for t in r.texts()] + clinic.texts()
     labels, fonts = prepared(layout, lang, texts)
@@ -416,6 +427,8 @@ def booklet_pdfs(
     layout = booklet_layout(booklet, options)
     overrides: dict[str, Any] = dict(booklet.clinic)
     clinic = dataclasses.replace(ctx.clinic(), **overrides)
+    if options.language:
+        check_language(options.language, None, layout.search)
     lang = options.language or (routines[0].language if routines else "en")
     texts = [t for r in routines for t in r.texts()] + booklet.texts() + clinic.texts()
     labels, fonts = prepared(layout, lang, texts)

@@ -37,6 +37,9 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
     "a6": (297.6378, 419.5276),
 }
 UNITS = {"pt": 1.0, "in": INCH, "mm": MM, "cm": 10 * MM}
+BUILTIN_LAYOUTS = Path(__file__).resolve().parent / "layouts"
+"""The layouts and label packs (`labels/`) shipped inside the package."""
+DEFAULT_SEARCH: tuple[Path, ...] = (BUILTIN_LAYOUTS,)
 
 
 def _length_of(text: str) -> float:
@@ -288,7 +291,7 @@ class Layout:
     labels: dict[str, str] = _s({}, "printed words, overriding the language's labels", "labels")
     name: str = field(default="", metadata={"kind": "internal"})
     source: str = field(default="", metadata={"kind": "internal"})
-    search: tuple[Path, ...] = field(default=(), metadata={"kind": "internal"})
+    search: tuple[Path, ...] = field(default=DEFAULT_SEARCH, metadata={"kind": "internal"})
     """The folders it was looked up in: its label packs are found along the same path."""
 
 
@@ -484,9 +487,6 @@ def _build(cls: type, values: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-BUILTIN_LAYOUTS = Path(__file__).resolve().parent / "layouts"
-"""The layouts and label packs (`labels/`) shipped inside the package."""
-DEFAULT_SEARCH: tuple[Path, ...] = (BUILTIN_LAYOUTS,)
 MAX_EXTENDS = 20
 """Layouts one `extends` chain may hold: a deeper chain is a mistake, not a design."""
 
@@ -884,7 +884,7 @@ def describe_ranges() -> dict[str, str]:
 
 
 # -- labels ------------------------------------------------------------------------------
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """What --language and a routine's `language:` accept: a BCP 47-looking tag (es, pt-BR,
 zh-Hans). Its primary subtag names the label pack; the whole tag goes into the PDF's /Lang."""
 ENGLISH = "<English labels>"
@@ -970,7 +970,7 @@ def _labels(language: str, layout: Layout) -> dict[str, Text]:
     where = language if isinstance(language, Text) else None
     primary = _primary(language, where)
     labels = {k: Text(v, ENGLISH, 1, 1) for k, v in LABEL_KEYS.items()}
-    for pack in reversed(label_packs(layout.search or DEFAULT_SEARCH).get(primary, [])):
+    for pack in reversed(label_packs(layout.search).get(primary, [])):
         labels.update(_read_pack(pack))  # a project's pack over the built-in one, key by key
     for key, value in layout.labels.items():
         labels[key] = value if isinstance(value, Text) else Text(value, layout.source, 1, 1)
