@@ -105,14 +105,18 @@ class PageSettings:
 
 @dataclass(frozen=True)
 class FontSettings:
-    regular: str = _s("DejaVuSans.ttf", "TTF for body text (shipped, or a path)")
-    bold: str = _s("DejaVuSans-Bold.ttf", "TTF for headings and **strong** text")
-    italic: str = _s("DejaVuSans-Oblique.ttf", "TTF for *emphasis*")
-    bold_italic: str = _s("DejaVuSans-BoldOblique.ttf", "TTF for strong emphasis")
+    # A font file is shipped (handouts/fonts/), or a path relative to the layout file that
+    # names it, or a path as given: read_layout keeps the one that exists, so a project
+    # layout's own font still works when a built-in layout extends it.
+    regular: str = _s("DejaVuSans.ttf", "TTF for body text (shipped, or a path)", file=True)
+    bold: str = _s("DejaVuSans-Bold.ttf", "TTF for headings and **strong** text", file=True)
+    italic: str = _s("DejaVuSans-Oblique.ttf", "TTF for *emphasis*", file=True)
+    bold_italic: str = _s("DejaVuSans-BoldOblique.ttf", "TTF for strong emphasis", file=True)
     fallback: list[str] = _s(
         [],
         "TTF/TTC files, in order, for characters the faces above lack (e.g. a CJK font)",
         "paths",
+        file=True,
     )
 
 
@@ -364,10 +368,11 @@ Where = tuple[str, int, int]
 
 
 def _read_section(
-    c: Checker, node: Node, cls: type, prefix: str, where: dict[str, Where]
+    c: Checker, node: Node, cls: type, prefix: str, where: dict[str, Where], folder: Path
 ) -> dict[str, Any]:
     """Typed overrides from one layout file's node, for dataclass `cls`; `where` gets the
-    position of every setting read, by its dotted name."""
+    position of every setting read, by its dotted name. `folder` holds the layout file:
+    file names it gives are found there first."""
     fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("kind") != "internal"}
     allowed = list(fields) + (["extends"] if not prefix else [])
     keys = c.mapping(node, allowed, what=prefix.rstrip(".") or "the layout")
@@ -380,9 +385,12 @@ def _read_section(
         what = prefix + name
         kind = meta["kind"]
         if kind == "section":
-            out[name] = _read_section(c, value, cast(type, f.default_factory), what + ".", where)
+            sub = cast(type, f.default_factory)
+            out[name] = _read_section(c, value, sub, what + ".", where, folder)
             continue
         parsed = _read_value(c, value, what, meta)
+        if parsed is not None and meta.get("file"):
+            parsed = _beside(folder, parsed)
         if parsed is not None:
             out[name] = parsed
             where[what] = (c.path, value.line, value.col)
@@ -453,6 +461,14 @@ def _read_value(c: Checker, node: Node, what: str, meta: Any) -> Any:
             return None
         return text == "true"
     raise AssertionError(kind)
+
+
+def _beside(folder: Path, names: Any) -> Any:
+    """A file name (or list of them) as a path beside the layout file, where one is there."""
+    if isinstance(names, list):
+        return [_beside(folder, n) for n in names]
+    here = folder / str(names)
+    return str(here) if here.is_file() and not Path(str(names)).is_absolute() else str(names)
 
 
 def _in_range(value: float, meta: Any) -> bool:
@@ -637,7 +653,7 @@ def _resolve(
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
     own_where: dict[str, Where] = {}
-    own = _read_section(c, src.root, Layout, "", own_where)
+    own = _read_section(c, src.root, Layout, "", own_where, path.parent)
     base: dict[str, Any] = {}
     if src.root.kind == "map" and "extends" in src.root.keys:
         ext_node = src.root.keys["extends"][1]

@@ -477,3 +477,21 @@ def test_command_line_lengths_are_held_to_the_same_ranges(project: Path) -> None
         "<--creep>:1:1: booklet.creep must be between 0in and 0.04in, not 1in\n",
     )
     assert not (project / "c.pdf").exists() and not list((project / "out").glob("*.pdf"))
+
+
+CJK = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian: fonts-wqy-microhei
+
+
+@pytest.mark.skipif(not CJK.is_file(), reason="fonts-wqy-microhei is not installed")
+def test_a_font_is_found_beside_the_layout_that_names_it(project: Path) -> None:
+    """The project's letter names a font beside itself; the built-in large print extends
+    that letter from another folder and must still find it."""
+    (project / "layouts/fonts").mkdir(parents=True)
+    (project / "layouts/fonts/cjk.ttc").symlink_to(CJK)
+    write(project / "layouts/letter.yaml", "extends: letter\nfonts:\n  fallback: [fonts/cjk.ttc]\n")
+    write(project / "data/routines/zh.yaml", "title: 站立伸展\nsteps:\n  - 慢慢呼吸\n")
+    shown = run("layouts", "show", "large-print").stdout
+    assert "fallback:\n  - layouts/fonts/cjk.ttc\n" in shown
+    result = run("handout", "zh", "--layout", "large-print", "-o", "zh.pdf")
+    assert result.exit_code == 0, result.output
+    assert "慢慢呼吸" in PdfReader(project / "zh.pdf").pages[0].extract_text()
