@@ -805,8 +805,7 @@ def check_layout(
         if t.min_size > t.body_size:
             report(
                 ("text.min_size", "text.body_size"),
-                f"text.min_size {t.min_size:g} pt is larger than text.body_size "
-                f"{t.body_size:g} pt",
+                f"text.min_size {t.min_size:g} pt is larger than text.body_size {t.body_size:g} pt",
             )
     else:
         room = min(c.width, c.height) - 2 * c.safe
@@ -827,8 +826,7 @@ def check_layout(
         if c.min_size > c.body_size:
             report(
                 ("card.min_size", "card.body_size"),
-                f"card.min_size {c.min_size:g} pt is larger than card.body_size "
-                f"{c.body_size:g} pt",
+                f"card.min_size {c.min_size:g} pt is larger than card.body_size {c.body_size:g} pt",
             )
     if problems:
         raise DataError(problems)

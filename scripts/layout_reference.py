@@ -95,6 +95,8 @@ def reference() -> str:
         "the project's) replaces them for a language, and a layout's `labels:` replaces them",
         "for that layout. `--language` and a routine's `language:` take a tag like `es`,",
         "`pt-BR` or `zh-Hans`; its first part picks the pack, the whole tag goes into the PDF.",
+        "`--language` must name English or a language with a pack, and is refused otherwise",
+        "with the list of those there are.",
         "",
         "| label | English |",
         "| --- | --- |",
