@@ -12,7 +12,7 @@ from typing import Any
 from ..booklet import Booklet, booklet_from_ids, check_routine_ids, follow_chain
 from ..errors import DataError, Problem
 from ..impose import booklet_plan, pad_pages
-from ..layout import PAGE_SIZES, Layout
+from ..layout import PAGE_SIZES, Layout, check_layout
 from ..library import load_routine
 from ..model import Personal, Routine
 from ..project import Project
@@ -22,7 +22,7 @@ from ..render.handout import HandoutJob
 from ..render.text import plain
 from ..sheets import Marks, impose
 from ..targets import Variant, file_name, joined
-from .common import checked_outputs, clinic_logo, prepared
+from .common import checked_language, checked_outputs, clinic_logo, prepared
 
 SADDLE_SHEETS = {"half-letter": "letter", "a5": "a4"}
 """Page sizes that fold from one sheet, and the sheet."""
@@ -135,6 +135,7 @@ def _booklet_layout(project: Project, booklet: Booklet, request: BookletRequest)
     settings = layout.booklet
     if request.creep is not None:
         settings = dataclasses.replace(settings, creep=request.creep)
+        check_layout(dataclasses.replace(layout, booklet=settings), default=("<--creep>", 1, 1))
     if request.right_hand:
         settings = dataclasses.replace(settings, right_hand_starts=True)
     return dataclasses.replace(layout, booklet=settings)
@@ -166,6 +167,7 @@ def plan(project: Project, request: BookletRequest) -> BookletTarget:
     book, routines, stem = _book(project, request)
     layout = _booklet_layout(project, book, request)
     default = _booklet_layout(project, book, BookletRequest(manifest=request.manifest))
+    checked_language(request.language, layout)
     language = request.language or (routines[0].language if routines else "en")
     folds = page_name(layout) in SADDLE_SHEETS
     if request.impose == "saddle" and not folds:

@@ -14,14 +14,14 @@ from typing import Any, cast
 
 from ..errors import DataError, Problem
 from ..impose import Flip, Grid, card_plan, fit_grid
-from ..layout import PAGE_SIZES, Layout
+from ..layout import PAGE_SIZES, Layout, check_layout
 from ..model import Clinic, Routine
 from ..output import shown
 from ..project import Project
 from ..render.card import CardJob, render_cards
 from ..sheets import MARK_ROOM, Marks, impose
 from ..targets import Variant, file_name, joined
-from .common import checked_outputs, clinic_logo, meta_for, prepared
+from .common import checked_language, checked_outputs, clinic_logo, meta_for, prepared
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,9 @@ def plan(project: Project, request: CardRequest) -> CardTarget:
     routines = tuple(project.routines(request.refs))
     base = project.card_layout(request.size or project.settings.card)
     layout = with_overrides(base, request)
+    if request.bleed is not None:
+        check_layout(layout, default=("<--bleed>", 1, 1))
+    checked_language(request.language, layout)
     language = request.language or routines[0].language
     c, d = layout.card, base.card
     shop = c.sheet == "none"

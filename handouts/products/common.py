@@ -7,16 +7,12 @@ from pathlib import Path
 
 from ..check import Text
 from ..errors import HandoutsError, Problem
-from ..layout import Layout, load_labels
+from ..layout import Layout, check_language, label_texts, load_labels
 from ..model import Clinic, Routine
 from ..output import check_target
 from ..render.common import Meta
 from ..render.fonts import FontSet, check_glyphs, font_set
 from ..render.text import plain
-
-
-def label_texts(labels: dict[str, str], layout: Layout) -> list[Text]:
-    return [Text(v, layout.source or "layout", 1, 1) for v in labels.values()]
 
 
 def layout_fonts(layout: Layout) -> FontSet:
@@ -27,7 +23,7 @@ def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, st
     """The labels and fonts a product prints with, once every character is known to print."""
     labels = load_labels(lang, layout)
     fonts = layout_fonts(layout)
-    check_glyphs(texts + label_texts(labels, layout), fonts)
+    check_glyphs(texts + label_texts(lang, layout), fonts)
     return labels, fonts
 
 
@@ -56,3 +52,9 @@ def checked_outputs(paths: Sequence[Path]) -> tuple[Path, ...]:
     if problems:
         raise HandoutsError(problems)
     return tuple(paths)
+
+
+def checked_language(language: str | None, layout: Layout) -> None:
+    """A --language must name a label pack on the layout's search path."""
+    if language:
+        check_language(language, None, layout.search)

@@ -17,7 +17,7 @@ from ..render.common import Styles
 from ..render.handout import HandoutJob, render_handout
 from ..render.tracking import tracking_page
 from ..targets import Variant, file_name, joined, patient_folder
-from .common import checked_outputs, clinic_logo, meta_for, prepared
+from .common import checked_language, checked_outputs, clinic_logo, meta_for, prepared
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ class HandoutTarget:
 def plan(project: Project, request: HandoutRequest) -> HandoutTarget:
     routines = tuple(project.routines(request.refs))
     layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
+    checked_language(request.language, layout)
     language = request.language or routines[0].language
     personal = request.personal
     name = handout_name(project, routines, layout, language)

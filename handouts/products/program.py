@@ -13,7 +13,7 @@ from ..program import Program, check_ids, personalise, warnings
 from ..project import Project
 from ..targets import Variant, file_name, patient_folder
 from .card import card_sheets, render_card_pdf
-from .common import checked_outputs
+from .common import checked_language, checked_outputs
 from .handout import render_handout_pdf
 
 
@@ -76,6 +76,7 @@ def plan(project: Project, request: ProgramRequest) -> ProgramTarget:
     check_ids(program, files)
     routines = tuple(personalise(load_routine(files[str(e.id)]), e) for e in program.entries)
     layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
+    checked_language(request.language, layout)
     variants = [
         Variant.of("", layout.name, project.settings.handout_layout),
         Variant.of("", request.language, routines[0].language),
