@@ -98,7 +98,7 @@ def titles_in(data_dir: Path, extra: Iterable[Routine]) -> dict[str, str]:
     for rid, path in routine_files(data_dir).items():
         if rid not in titles:
             try:
-                titles[rid] = str(load_routine(path).title)
+                titles[rid] = str(load_routine(path, check_images=False).title)
             except HandoutsError:
                 continue  # `validate` reports it; a neighbour's typo must not stop this one
     return titles
