@@ -165,16 +165,24 @@ def _why(exc: BaseException) -> str:
     return safe_text(text.split("\n")[0])
 
 
+def _amount(n: int) -> str:
+    mib = 1024 * 1024
+    return f"{n // mib} MB" if n % mib == 0 else f"{n:,} bytes"
+
+
 def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
     if size > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
-        raise ImageRefused(path, f"is {size:,} bytes (limit {limit} MB); make it smaller")
+        raise ImageRefused(
+            path, f"is {size:,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImageRefused(path, f"cannot be read: {_why(exc)}") from None
     if len(data) > MAX_FILE_BYTES:  # grew since stat
-        raise ImageRefused(path, f"is {len(data):,} bytes; make it smaller")
+        raise ImageRefused(
+            path, f"is {len(data):,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
+        )
     jpeg_frame: tuple[int, int, int] | None = None
     if data.startswith(PNG_SIGNATURE):
         kind = "PNG"

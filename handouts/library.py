@@ -58,8 +58,7 @@ def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
     written = str(image.path)
     if has_surrogates(written):
         raise problem(
-            f"{what} path '{written}' has bytes that are not UTF-8 text; "
-            "rename the picture with plain characters"
+            f"{what} path '{written}' is not valid text; rename the picture with plain characters"
         )
     folder = _folder(file)
     root = data_root(file)
