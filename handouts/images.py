@@ -7,17 +7,18 @@ file fails here, not halfway through a PDF). What comes out is what a viewer sho
 
 - the EXIF orientation is applied (a phone's portrait photo prints portrait);
 - modes ReportLab draws wrongly become 8-bit L, RGB or RGBA: 16- and 32-bit greyscale is
-  scaled down (ReportLab clips it to white), CMYK becomes RGB, a palette or a tRNS colour
-  key becomes an alpha channel (ReportLab ignores the key on RGB and L pictures), LA
-  becomes RGBA, 1-bit becomes L;
+  scaled down (ReportLab clips it to white), CMYK becomes RGB, a tRNS colour key becomes
+  an alpha channel (ReportLab ignores the key on RGB and L pictures), a palette becomes
+  RGB (RGBA with its transparency), LA becomes RGBA, 1-bit becomes L;
 - metadata is dropped (EXIF with a phone's GPS position, comments, ICC profiles, text).
 
-The bytes are deterministic: a JPEG that needs no change keeps its own compressed data
-(only its metadata segments are cut out, so nothing is recompressed); a JPEG that must be
-turned or converted is re-encoded once as a JPEG at quality 95 (a phone photo as PNG is
-about seven times larger and a hundred times slower to write, see `REENCODE_QUALITY`); a
-PNG is written again as a PNG with no metadata. The same file always gives the same bytes,
-so the same picture gives byte-identical PDFs.
+The bytes are deterministic. A picture that needs no change keeps its own compressed data
+byte for byte; only its metadata is cut out (a JPEG's APPn and comment segments but JFIF and
+Adobe, a PNG's ancillary chunks), so nothing is recompressed. A JPEG that must be turned or
+converted is re-encoded once as a JPEG at quality 95 (as a PNG, a 12-megapixel phone photo
+is about seven times larger and eight times slower to write; see `REENCODE_QUALITY`); a PNG
+that must change is written again as a PNG with no metadata. The same file always gives the
+same bytes, so the same picture gives byte-identical PDFs.
 
 Anything else is refused with `ImageRefused`, whose `reason` reads after the picture's
 name: "is 20000 x 20000 pixels (limit 40 megapixels); make it smaller". The library puts the
@@ -208,6 +209,8 @@ def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
             out = strip_jpeg(data)
         else:
             out = _encode(img, "JPEG" if img.mode in ("L", "RGB") else "PNG")
+    elif not changed:
+        out = strip_png(data)
     else:
         out = _encode(img, "PNG")
     fmt = "JPEG" if out.startswith(JPEG_SIGNATURE) else "PNG"
@@ -293,6 +296,28 @@ def _encode(img: Image.Image, fmt: str) -> bytes:
         # ReportLab decodes the PNG and compresses the pixels itself: level 1 is enough.
         clean.save(out, "PNG", compress_level=1)
     return out.getvalue()
+
+
+# -- PNG chunks -----------------------------------------------------------------------------
+_PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND"}
+
+
+def strip_png(data: bytes) -> bytes:
+    """The PNG with only its critical chunks: text, EXIF, ICC, time, animation and every
+    other ancillary chunk cut out, the compressed pixels kept byte for byte. Called only on
+    a PNG that Pillow has decoded in full, so its chunk structure is sound."""
+    out = [PNG_SIGNATURE]
+    pos = len(PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if kind in _PNG_KEPT:
+            out.append(data[pos:end])
+        if kind == b"IEND":
+            break
+        pos = end
+    return b"".join(out)
 
 
 # -- JPEG segments ---------------------------------------------------------------------------

@@ -196,6 +196,21 @@ def test_plain_jpeg_keeps_its_data_and_loses_its_metadata(project: Path) -> None
     assert Image.open(io.BytesIO(stripped)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
 
 
+def test_unchanged_png_keeps_its_pixel_data_and_loses_its_text(project: Path) -> None:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", "PATIENT-NAME")
+    path = project / "data/plain.png"
+    Image.effect_noise((300, 200), 60).convert("RGB").save(path, pnginfo=info)
+    original = path.read_bytes()
+    data = images.image_bytes(path)
+    assert b"PATIENT-NAME" in original and b"PATIENT-NAME" not in data
+    idat = original.index(b"IDAT") - 4
+    assert original[idat:-12] in data  # the compressed pixels as they were: not re-encoded
+    assert Image.open(io.BytesIO(data)).tobytes() == Image.open(path).tobytes()
+
+
 def test_same_picture_gives_byte_identical_pdfs(project: Path) -> None:
     exif = Image.Exif()
     exif[0x0112] = 8
