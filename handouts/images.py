@@ -97,7 +97,6 @@ class PreparedImage:
     sha256: str
     width: int
     height: int
-    format: str  # "PNG" or "JPEG": what `image_bytes` holds
 
 
 def safe_text(text: str) -> str:
@@ -213,8 +212,7 @@ def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
         out = strip_png(data)
     else:
         out = _encode(img, "PNG")
-    fmt = "JPEG" if out.startswith(JPEG_SIGNATURE) else "PNG"
-    prepared = PreparedImage(path, hashlib.sha256(out).hexdigest(), img.width, img.height, fmt)
+    prepared = PreparedImage(path, hashlib.sha256(out).hexdigest(), img.width, img.height)
     return prepared, out
 
 

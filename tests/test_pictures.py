@@ -236,7 +236,7 @@ def test_prepared_picture_is_cached_until_the_file_changes(project: Path) -> Non
     path = project / "data/pic.png"
     Image.new("RGB", (30, 20), (1, 2, 3)).save(path)
     first = images.prepare(path)
-    assert (first.path, first.width, first.height, first.format) == (path.resolve(), 30, 20, "PNG")
+    assert (first.path, first.width, first.height) == (path.resolve(), 30, 20)
     assert images.image_bytes(path) is images.image_bytes(path)  # decoded once
     Image.new("RGB", (20, 30), (1, 2, 3)).save(path)
     os.utime(path, ns=(1, 1))
@@ -278,6 +278,33 @@ def test_a_bomb_logo_is_refused_at_its_line(project: Path) -> None:
         result,
         f"data/clinic.yaml:9:7: logo data/logo.png {BIG}",
         project / "out/sacral-traction.pdf",
+    )
+
+
+@needs_pdftoppm
+def test_booklet_cover_prints_upright_and_a_bomb_cover_is_refused(project: Path) -> None:
+    stored = Image.new("RGB", (160, 80), (220, 0, 220))
+    stored.paste((0, 200, 0), (0, 0, 80, 80))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored.save(project / "data/cover.jpg", exif=exif.tobytes(), quality=95)
+    write(
+        project / "data/booklets/covered.yaml",
+        "title: Covered\ncover_image: ../cover.jpg\nroutines:\n  - sacral-traction\n",
+    )
+    result = run("booklet", "covered")
+    assert result.exit_code == 0, result.output
+    page = page_pixels(project / "out/covered.pdf")
+    green, magenta = where(page, GREEN), where(page, MAGENTA)
+    left, top, right, bottom = box(green + magenta)
+    assert bottom - top > 1.8 * (right - left), "the cover picture printed sideways"
+    assert box(green)[3] <= box(magenta)[1] + 1, "green must be above magenta"
+    (project / "data/cover.jpg").write_bytes(png_header(20000, 20000))
+    (project / "out/covered.pdf").unlink()
+    refused(
+        run("booklet", "covered"),
+        f"data/booklets/covered.yaml:2:14: cover_image data/cover.jpg {BIG}",
+        project / "out/covered.pdf",
     )
 
 
