@@ -371,3 +371,51 @@ def test_a_surrogate_in_a_picture_path_is_refused(project: Path, escape: str) ->
         "rename the picture with plain characters",
         project / "out/odd.pdf",
     )
+
+
+def test_damaged_pictures_are_refused_never_crash(tmp_path: Path) -> None:
+    """Seeded byte damage to PNGs and JPEGs of every mode: each either prepares into bytes
+    ReportLab can draw, or is refused with a reason; nothing else escapes."""
+    import random
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    rng = random.Random(11)
+    seeds = []
+    for mode, fmt in [("RGB", "JPEG"), ("L", "JPEG"), ("CMYK", "JPEG"), ("RGB", "PNG"),
+                      ("P", "PNG"), ("I;16", "PNG"), ("LA", "PNG"), ("RGBA", "PNG")]:  # fmt: skip
+        out = io.BytesIO()
+        noise = Image.effect_noise((24, 16), 50).convert("L")
+        pic = Image.new("I;16", (24, 16), 999) if mode == "I;16" else noise.convert(mode)
+        exif = Image.Exif()
+        exif[0x0112] = rng.randint(1, 8)
+        pic.save(out, fmt, exif=exif.tobytes())
+        seeds.append(out.getvalue())
+    path = tmp_path / "damaged.bin"
+    outcomes = {"printed": 0, "refused": 0}
+    for _ in range(400):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.6:
+                data[at] = rng.randrange(256)
+            elif rng.random() < 0.5:
+                del data[at : at + rng.randint(1, 40)]
+            else:
+                del data[at:]
+            if len(data) < 2:
+                break
+        path.write_bytes(bytes(data))
+        images.clear_cache()
+        try:
+            printed = images.image_bytes(path)
+        except images.ImageRefused as exc:
+            assert exc.reason and "\n" not in exc.reason
+            outcomes["refused"] += 1
+            continue
+        canvas = Canvas(io.BytesIO())
+        canvas.drawImage(ImageReader(io.BytesIO(printed)), 0, 0, 40, 40, mask="auto")
+        canvas.save()
+        outcomes["printed"] += 1
+    assert outcomes["printed"] > 20 and outcomes["refused"] > 20, outcomes
