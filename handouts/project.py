@@ -19,7 +19,15 @@ from .booklet import Booklet, booklet_files, load_booklet
 from .check import Checker
 from .errors import DataError, HandoutsError, Problem
 from .layout import BUILTIN_LAYOUTS, Layout, load_layout
-from .library import Library, find_routine, load_clinic, load_library, load_routine, routine_files
+from .library import (
+    Library,
+    find_routine,
+    load_clinic,
+    load_library,
+    load_routine,
+    routine_files,
+    routine_title,
+)
 from .model import Clinic, Routine
 from .output import shown
 from .program import Program, load_program, program_files
@@ -176,7 +184,7 @@ class Project:
         for rid in sorted(wanted - set(titles)):
             if rid in files:
                 try:
-                    titles[rid] = str(load_routine(files[rid]).title)
+                    titles[rid] = routine_title(files[rid])
                 except HandoutsError:
                     continue  # `validate` reports it; a neighbour's typo must not stop this one
         return titles

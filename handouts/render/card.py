@@ -17,7 +17,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -27,7 +26,7 @@ from ..layout import INCH, Layout
 from ..model import DOSAGE_KEYS, Clinic, Routine
 from .common import Meta, color, para
 from .fonts import FontSet
-from .handout import qr_drawing
+from .handout import picture_reader, qr_drawing
 
 SIZE_STEP = 0.5
 """Points by which text shrinks per attempt."""
@@ -332,10 +331,11 @@ def draw_back(canvas: Canvas, job: CardJob, plan: BackPlan) -> None:
         drawing = qr_drawing(plan.qr, side)
         drawing.drawOn(canvas, box.x + box.width - side, box.top - side)
     elif job.logo is not None:
-        iw, ih = ImageReader(str(job.logo)).getSize()
+        logo = picture_reader(job.logo)
+        iw, ih = logo.getSize()
         scale = min(side / iw, side / ih)
         canvas.drawImage(
-            str(job.logo),
+            logo,
             box.x + box.width - iw * scale,
             box.top - ih * scale,
             iw * scale,

@@ -27,6 +27,7 @@ from reportlab.platypus import (
 
 from ..check import Text
 from ..errors import Problem
+from ..images import image_bytes, prepare
 from ..layout import Layout
 from ..model import DOSAGE_KEYS, Clinic, Personal, Routine
 from .common import Meta, Styles, build_pdf, color, label_para, make_styles, numbered_canvas, para
@@ -56,11 +57,17 @@ def frame_width(layout: Layout) -> float:
     return p.size[0] - p.margin_left - p.margin_right
 
 
+def picture_reader(path: Path) -> ImageReader:
+    """The picture as prepared by handouts.images: turned upright, 8-bit, no metadata."""
+    return ImageReader(io.BytesIO(image_bytes(path)))
+
+
 def scaled_image(path: Path, max_width: float, max_height: float) -> Image:
-    """The picture at its own proportions, as large as fits the box."""
-    width, height = ImageReader(str(path)).getSize()
-    scale = min(max_width / width, max_height / height)
-    return Image(str(path), width=width * scale, height=height * scale)
+    """The picture at its own proportions (as a viewer shows it), as large as fits the box."""
+    picture = prepare(path)
+    scale = min(max_width / picture.width, max_height / picture.height)
+    data = io.BytesIO(image_bytes(path))
+    return Image(data, width=picture.width * scale, height=picture.height * scale)
 
 
 class Section:
@@ -354,7 +361,7 @@ def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
     left_text = " \u00b7 ".join(str(t) for t in (job.clinic.name, job.clinic.phone) if t)
     middle = " \u00b7 ".join(str(t) for t in (job.personal.patient, job.personal.date) if t)
     width = p.size[0] - p.margin_left - p.margin_right
-    logo = job.logo
+    logo = picture_reader(job.logo) if job.logo is not None else None
 
     def draw(canvas: Canvas, page: int, total: int) -> None:
         page_of = labels["page_of"].replace("{page}", str(page)).replace("{pages}", str(total))
@@ -391,11 +398,11 @@ def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
         # The header lives in the top margin, clear of the edge office printers cannot reach.
         band = p.margin_top - PRINTER_EDGE - size * 0.5
         if logo is not None and band >= size * 1.2:
-            iw, ih = ImageReader(str(logo)).getSize()
+            iw, ih = logo.getSize()
             scale = min(band / ih, (width / 3) / iw)
             logo_x = p.size[0] - p.margin_right - iw * scale
             logo_y = p.size[1] - PRINTER_EDGE - ih * scale
-            canvas.drawImage(str(logo), logo_x, logo_y, iw * scale, ih * scale, mask="auto")
+            canvas.drawImage(logo, logo_x, logo_y, iw * scale, ih * scale, mask="auto")
             lines = [t for t in (job.clinic.name, job.clinic.website) if t]
             lines = lines[: max(1, int(band // (size * 1.25)))]
             top = p.size[1] - PRINTER_EDGE - size
