@@ -31,6 +31,7 @@ from .library import (
     load_library,
     load_routine,
     routine_files,
+    yaml_files_under,
 )
 from .model import Clinic, Personal, Routine
 from .output import write_atomic
@@ -519,7 +520,7 @@ def validate(paths: Sequence[Path], ctx: Context, layout_name: str = "letter") -
     files: list[Path] = []
     for p in paths or [ctx.data_dir / "routines"]:
         if p.is_dir():
-            files += sorted(p.rglob("*.yaml"))
+            files += yaml_files_under(p)
         else:
             files.append(p)
     report = Report()
@@ -541,10 +542,10 @@ def validate(paths: Sequence[Path], ctx: Context, layout_name: str = "letter") -
         library_files = routine_files(ctx.data_dir)
 
         def check_booklet(path: Path) -> None:
-            check_routine_ids(load_booklet(path), library_files)
+            check_routine_ids(load_booklet(path, library_files), library_files)
 
         def check_program(path: Path) -> None:
-            check_ids(load_program(path), library_files)
+            check_ids(load_program(path, library_files), library_files)
 
         checks: list[tuple[Callable[[Path], object], Path]] = [
             (lambda _: ctx.clinic(), ctx.data_dir / "clinic.yaml"),

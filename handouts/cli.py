@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import api
-from .check import DATE_RE, Text
+from .check import Text, check_date, date_problem
 from .errors import HandoutsError, Problem
 from .layout import available_layouts, load_layout, parse_length, show_layout
 from .model import Personal
@@ -94,12 +94,8 @@ def handout(
     language: str | None,
 ) -> None:
     """Write a full-page handout for ROUTINES (ids or files) into one PDF."""
-    import re
-
-    if date is not None and not re.fullmatch(DATE_RE, date):
-        raise HandoutsError(
-            [Problem("<--date>", 1, 1, f"--date must look like 2026-01-31, not '{date}'")]
-        )
+    if date is not None and not check_date(date):
+        raise HandoutsError([Problem("<--date>", 1, 1, f"--date {date_problem(date)}")])
     personal = Personal(
         _option_text("--patient", patient), _option_text("--clinician", clinician),
         _option_text("--date", date), _option_text("--note", note),
