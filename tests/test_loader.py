@@ -454,3 +454,18 @@ def test_id_that_differs_from_the_file_name_never_reaches_a_booklet(project: Pat
         assert expected in result.stderr.splitlines(), args
     (project / "data/routines/copy.yaml").write_text("id: copy\n" + seed)
     assert run("booklet", "--follow", "copy", "-o", "b.pdf").exit_code == 0
+
+
+def test_the_documented_example_is_a_routine_that_loses_no_word() -> None:
+    """docs/routine-format.md shows comments where they are allowed, and only there."""
+    import re
+
+    from handouts.model import routine_from_source
+
+    doc = (FIXTURES.parent.parent / "docs" / "routine-format.md").read_text(encoding="utf-8")
+    match = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    assert match is not None
+    routine = routine_from_source(parse_yaml(match.group(1).encode(), "doc.yaml"), "doc")
+    assert routine.title == "Sacral Traction"
+    assert routine.steps[1].image is not None
+    assert str(routine.steps[1].image.path) == "images/roller.png"
