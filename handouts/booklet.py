@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from .check import LONG, SHORT, Checker, Text
-from .library import check_known_ids, image_check, shown, unknown_ids, yaml_files
+from .library import (
+    check_known_ids,
+    image_check,
+    is_yaml_name,
+    not_yaml,
+    shown,
+    unknown_ids,
+    yaml_files,
+)
 from .model import CLINIC_FIELDS, CLINIC_KEYS, Image, ImageCheck, Routine, image_from_node
 from .yamlsrc import Node, read_yaml
 
@@ -116,6 +124,8 @@ def booklet_from_node(
 def load_booklet(path: Path, known: dict[str, Path] | None = None) -> Booklet:
     """A manifest, checked: its cover picture, and with `known` its routine ids, too; every
     problem in one DataError."""
+    if not is_yaml_name(path) and path.is_file():
+        raise not_yaml(path)
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
     booklet = booklet_from_node(c, src.root, path.stem, src.path, known, image_check(path))

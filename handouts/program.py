@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import LONG, SHORT, Checker, Text
-from .library import check_known_ids, shown, unknown_ids, yaml_files
+from .library import check_known_ids, is_yaml_name, not_yaml, shown, unknown_ids, yaml_files
 from .model import DOSAGE_KEYS, ROUTINE_FIELDS, Personal, Routine
 from .yamlsrc import Node, read_yaml
 
@@ -83,6 +83,8 @@ def _entry(c: Checker, node: Node, i: int) -> Entry | None:
 def load_program(path: Path, known: dict[str, Path] | None = None) -> Program:
     """A programme, checked; with `known` (the library's routine files) its routine ids
     too, so that every problem in it comes out in one DataError."""
+    if not is_yaml_name(path) and path.is_file():
+        raise not_yaml(path)
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
     keys = c.mapping(src.root, PROGRAM_KEYS, ("patient", "routines"), what="the programme")

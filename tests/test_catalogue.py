@@ -69,6 +69,12 @@ CATALOGUE = [
     ("picture named as a routine", ["handout", "data/logo.png"],
      ["data/logo.png:1:1: not a YAML data file: routines, booklets and programmes are text "
       "files ending in .yaml or .yml"]),
+    ("picture named as a booklet", ["booklet", "data/logo.png"],
+     ["data/logo.png:1:1: not a YAML data file: routines, booklets and programmes are text "
+      "files ending in .yaml or .yml"]),
+    ("text file named as a programme", ["program", B + "not-yaml.txt"],
+     [B + "not-yaml.txt:1:1: not a YAML data file: routines, booklets and programmes are text "
+          "files ending in .yaml or .yml"]),
     ("title of 300 words", ["handout", B + "long-title.yaml"],
      [B + "long-title.yaml:1:8: 'title' is 2,399 characters; the limit is 200"]),
     ("no such day (--date)", ["handout", "sacral-traction", "--date", "2026-02-30"],
