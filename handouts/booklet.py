@@ -63,7 +63,10 @@ class Booklet:
 
 def _ids(c: Checker, node: Node, what: str) -> list[Text]:
     limit = BOOKLET_FIELDS["routines"]
-    return c.seq(node, what, lambda n, i: c.text(n, f"{what}[{i + 1}]", limit=limit), limit=1000)
+    # an id cannot hold ' #', so a comment after one drops nothing
+    return c.seq(
+        node, what, lambda n, i: c.text(n, f"{what}[{i + 1}]", limit=limit, prose=False), limit=1000
+    )
 
 
 def booklet_from_node(

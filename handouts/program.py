@@ -62,12 +62,12 @@ class Program:
 def _entry(c: Checker, node: Node, i: int) -> Entry | None:
     what = f"routines[{i + 1}]"
     if node.kind == "str":
-        rid = c.text(node, what, limit=ENTRY_FIELDS["id"])
+        rid = c.text(node, what, limit=ENTRY_FIELDS["id"], prose=False)  # ids hold no ' #'
         return Entry(rid) if rid else None
     keys = c.mapping(node, tuple(ENTRY_FIELDS), ("id",), what=what)
     if "id" not in keys:
         return None
-    rid = c.text(keys["id"], f"{what}.id", limit=ENTRY_FIELDS["id"])
+    rid = c.text(keys["id"], f"{what}.id", limit=ENTRY_FIELDS["id"], prose=False)
     dosage = {
         k: v
         for k in DOSAGE_KEYS

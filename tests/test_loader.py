@@ -218,6 +218,19 @@ def test_comment_after_plain_text_is_refused_in_every_document(
     assert expected in result.stderr.splitlines()
 
 
+def test_comment_after_a_routine_id_is_allowed(project: Path) -> None:
+    """An id cannot hold ' #': a comment after one in a booklet or programme drops nothing."""
+    (project / "data/booklets/b.yaml").write_text(
+        "title: B\nroutines:\n  - sacral-traction  # the seed\n"
+    )
+    (project / "data/programs/p.yaml").write_text(
+        "patient: P\nroutines:\n  - wger-bird-dog # first\n  - id: sacral-traction # then\n"
+    )
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert run("booklet", "b", "-o", "b.pdf").exit_code == 0
+
+
 def test_comment_after_a_layout_text_is_refused_but_after_a_setting_allowed(
     project: Path,
 ) -> None:
