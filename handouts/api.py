@@ -21,7 +21,8 @@ from .booklet import (
 from .check import Text
 from .errors import DataError, HandoutsError, Problem, RenderError
 from .impose import Flip, Grid, booklet_plan, card_plan, fit_grid, pad_pages
-from .layout import PAGE_SIZES, Layout, load_labels, load_layout
+from .layout import BUILTIN_LAYOUTS, PAGE_SIZES, Layout, load_labels
+from .layout import load_layout as _load_layout
 from .library import (
     DATA_DIR,
     Library,
@@ -54,6 +55,12 @@ from .sheets import MARK_ROOM, Marks, impose
 from .yamlsrc import did_you_mean
 
 OUT_DIR = Path("out")
+LAYOUT_SEARCH = (Path("layouts"), BUILTIN_LAYOUTS)
+"""Until the project module: the working folder's layouts/ first, then the built-ins."""
+
+
+def load_layout(name_or_path: str) -> Layout:
+    return _load_layout(name_or_path, LAYOUT_SEARCH)
 
 
 @dataclass(frozen=True)

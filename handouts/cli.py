@@ -17,7 +17,7 @@ import click
 from . import api
 from .check import Text, check_date, date_problem
 from .errors import HandoutsError, Problem
-from .layout import available_layouts, load_layout, parse_length, show_layout
+from .layout import describe_layouts, parse_length, show_layout
 from .model import Personal
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -312,9 +312,8 @@ def build(ctx: api.Context, layout: str) -> None:
 def layouts(ctx: click.Context) -> None:
     """List the layouts, one line each."""
     if ctx.invoked_subcommand is None:
-        for name in available_layouts():
-            layout = load_layout(name)
-            click.echo(f"{name}\t{layout.kind}\t{layout.description}")
+        for name, kind, description, _origin in describe_layouts(api.LAYOUT_SEARCH):
+            click.echo(f"{name}\t{kind}\t{description}")
 
 
 @layouts.command("show")
@@ -322,7 +321,7 @@ def layouts(ctx: click.Context) -> None:
 @reports_errors
 def layouts_show(name: str) -> None:
     """Print the fully resolved layout NAME as YAML."""
-    click.echo(show_layout(load_layout(name)), nl=False)
+    click.echo(show_layout(api.load_layout(name)), nl=False)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,26 @@
 """Layouts: every setting declared once here, with its type, default and a one-line doc.
 
-A layout file (`layouts/<name>.yaml`) only overrides. `extends: NAME` inherits from another
-layout, found in the layouts folder or as a path relative to the file; mappings merge deeply,
-lists replace; a cycle is an error that prints the chain.
+A layout file only overrides. Layouts are found by name along a search path, a list of
+folders: a project's `layouts/` first, then the built-ins shipped in the package
+(BUILTIN_LAYOUTS, handouts/layouts/). A project file with a built-in's name replaces it
+everywhere, and its own `extends: NAME` reaches the next NAME down the path. `extends: NAME`
+inherits from another layout by name, or by path relative to the file; mappings merge deeply,
+lists replace; a cycle, or a chain deeper than MAX_EXTENDS, is an error that prints the chain.
+Label packs live in `labels/` of the same folders.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 import yaml
 
-from .check import Checker
+from .check import Checker, Text
 from .errors import DataError, Problem
 from .library import shown
 from .yamlsrc import Node, did_you_mean, read_yaml
@@ -32,7 +37,6 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
     "a6": (297.6378, 419.5276),
 }
 UNITS = {"pt": 1.0, "in": INCH, "mm": MM, "cm": 10 * MM}
-PACKAGE_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
 
 def _s(default: Any, doc: str, kind: str = "text", **extra: Any) -> Any:
@@ -204,6 +208,8 @@ class Layout:
     labels: dict[str, str] = _s({}, "printed words, overriding the language's labels", "labels")
     name: str = field(default="", metadata={"kind": "internal"})
     source: str = field(default="", metadata={"kind": "internal"})
+    search: tuple[Path, ...] = field(default=(), metadata={"kind": "internal"})
+    """The folders it was looked up in: its label packs are found along the same path."""
 
 
 LABEL_KEYS = {
@@ -303,7 +309,7 @@ def _read_value(c: Checker, node: Node, what: str, meta: Any) -> Any:
     if kind == "labels":
         keys = c.mapping(node, list(LABEL_KEYS), what=what)
         labels = {k: c.text(v, f"{what}.{k}") for k, v in keys.items()}
-        return {k: str(v) for k, v in labels.items() if v is not None}
+        return {k: v for k, v in labels.items() if v is not None}
     if kind == "choice":
         return c.choice(node, what, meta["choices"])
     text = c.text(node, what, allow_empty=kind == "text", prose=kind == "text")
@@ -367,43 +373,129 @@ def _build(cls: type, values: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-def layout_dirs(extra: Path | None = None) -> list[Path]:
-    dirs = [Path("layouts"), PACKAGE_LAYOUTS]
-    if extra is not None:
-        dirs.insert(0, extra)
+BUILTIN_LAYOUTS = Path(__file__).resolve().parent / "layouts"
+"""The layouts and label packs (`labels/`) shipped inside the package."""
+DEFAULT_SEARCH: tuple[Path, ...] = (BUILTIN_LAYOUTS,)
+MAX_EXTENDS = 20
+"""Layouts one `extends` chain may hold: a deeper chain is a mistake, not a design."""
+
+
+@dataclass(frozen=True)
+class LayoutInfo:
+    """Where a layout found by name comes from."""
+
+    name: str
+    path: Path
+    builtin: bool
+    overrides: Path | None = None  # the next layout of the same name down the search path
+
+    @property
+    def origin(self) -> str:
+        """`built-in`, `project: layouts/x.yaml` or `project: ... (overrides built-in)`."""
+        if self.builtin:
+            return "built-in"
+        origin = f"project: {shown(self.path)}"
+        if self.overrides is not None:
+            below = "built-in" if _is_builtin(self.overrides.parent) else shown(self.overrides)
+            origin += f" (overrides {below})"
+        return origin
+
+
+def _is_builtin(folder: Path) -> bool:
+    return folder.resolve() == BUILTIN_LAYOUTS.resolve()
+
+
+def _folders(search: Sequence[Path]) -> list[Path]:
+    """The search path's existing folders, each once, in order."""
     seen: list[Path] = []
-    for d in dirs:
+    for d in search:
         if d.is_dir() and d.resolve() not in [s.resolve() for s in seen]:
             seen.append(d)
     return seen
 
 
-def find_layout(name_or_path: str, relative_to: Path | None = None) -> Path | None:
-    """A layout by path (relative to `relative_to`, or the working folder) or by name."""
-    candidates = []
-    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
-        base = relative_to if relative_to is not None else Path.cwd()
-        candidates.append(base / name_or_path)
-    else:
-        if relative_to is not None:
-            candidates.append(relative_to / f"{name_or_path}.yaml")
-        candidates += [d / f"{name_or_path}.yaml" for d in layout_dirs()]
-    return next((p for p in candidates if p.is_file()), None)
+def _is_path(name_or_path: str) -> bool:
+    return "/" in name_or_path or name_or_path.endswith((".yaml", ".yml"))
 
 
-def available_layouts() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in reversed(layout_dirs()):
+def _named(name: str, search: Sequence[Path]) -> list[Path]:
+    """Every file for layout `name` along the search path, the winning one first."""
+    return [d / f"{name}.yaml" for d in _folders(search) if (d / f"{name}.yaml").is_file()]
+
+
+def find_layout(
+    name_or_path: str,
+    search: Sequence[Path] = DEFAULT_SEARCH,
+    relative_to: Path | None = None,
+) -> Path | None:
+    """A layout by name (the first `<folder>/NAME.yaml` along `search`) or by path.
+
+    A path (it holds a `/` or ends in .yaml/.yml) is taken as given, relative to the working
+    folder, or to `relative_to` (the folder of the file whose `extends` names it). A name is
+    looked up in `search` only, never in the working folder.
+    """
+    if _is_path(name_or_path):
+        path = relative_to / name_or_path if relative_to is not None else Path(name_or_path)
+        return path if path.is_file() else None
+    found = _named(name_or_path, search)
+    return found[0] if found else None
+
+
+def _extended(name_or_path: str, child: Path, search: Sequence[Path]) -> Path | None:
+    """What `extends: NAME` in `child` reaches: a layout that extends its own name gets the
+    next one of that name down the search path (as a theme override does), not itself."""
+    if _is_path(name_or_path):
+        return find_layout(name_or_path, search, relative_to=child.parent)
+    found = _named(name_or_path, search)
+    real = child.resolve()
+    for i, candidate in enumerate(found):
+        if candidate.resolve() == real:
+            found = found[i + 1 :]
+            break
+    return found[0] if found else None
+
+
+def available_layouts(search: Sequence[Path] = DEFAULT_SEARCH) -> dict[str, LayoutInfo]:
+    """Every layout found by name along `search`, by name, with where it comes from."""
+    found: dict[str, LayoutInfo] = {}
+    for d in _folders(search):
+        builtin = _is_builtin(d)
         for p in sorted(d.glob("*.yaml")):
-            found[p.stem] = p
+            if p.stem not in found:
+                found[p.stem] = LayoutInfo(p.stem, p, builtin)
+            elif found[p.stem].overrides is None:
+                found[p.stem] = dataclasses.replace(found[p.stem], overrides=p)
     return dict(sorted(found.items()))
 
 
-def load_layout(name_or_path: str) -> Layout:
-    """Resolve a layout by name or path, following `extends`, into typed settings."""
-    path = find_layout(name_or_path)
+def describe_layouts(search: Sequence[Path] = DEFAULT_SEARCH) -> list[tuple[str, str, str, str]]:
+    """(name, kind, description, origin) of every layout, for `handouts layouts`.
+
+    Every layout is resolved; the problems of all of them are raised at once.
+    """
+    rows: list[tuple[str, str, str, str]] = []
+    problems: list[Problem] = []
+    for name, info in available_layouts(search).items():
+        try:
+            layout = load_layout(name, search)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        rows.append((name, layout.kind, layout.description, info.origin))
+    if problems:
+        raise DataError(problems)
+    return rows
+
+
+def load_layout(name_or_path: str, search: Sequence[Path] = DEFAULT_SEARCH) -> Layout:
+    """Resolve a layout by name or path, following `extends`, into typed settings.
+
+    The layout keeps `search`, so its label packs are looked up along the same path.
+    """
+    search = tuple(search)
+    path = find_layout(name_or_path, search)
     if path is None:
-        names = list(available_layouts())
+        names = list(available_layouts(search))
         raise DataError(
             [
                 Problem(
@@ -415,13 +507,12 @@ def load_layout(name_or_path: str) -> Layout:
                 )
             ]
         )
-    chain: list[Path] = []
-    values = _resolve(path, chain)
+    values = _resolve(path, [], search)
     layout: Layout = _build(Layout, values)
-    return dataclasses.replace(layout, name=path.stem, source=str(path))
+    return dataclasses.replace(layout, name=path.stem, source=str(path), search=search)
 
 
-def _resolve(path: Path, chain: list[Path]) -> dict[str, Any]:
+def _resolve(path: Path, chain: list[Path], search: tuple[Path, ...]) -> dict[str, Any]:
     real = path.resolve()
     if real in chain:
         cycle = " -> ".join(p.stem for p in [*chain, real])
@@ -436,15 +527,29 @@ def _resolve(path: Path, chain: list[Path]) -> dict[str, Any]:
         parent_name = c.text(ext_node, "extends")
         c.done()
         assert parent_name is not None
-        parent = find_layout(parent_name, relative_to=path.parent)
-        if parent is None:
-            names = list(available_layouts())
+        parent = _extended(parent_name, path, search)
+        if parent is None and real in [p.resolve() for p in _named(parent_name, search)]:
+            c.error(
+                ext_node,
+                f"'extends' names this layout itself, and no other '{parent_name}' is "
+                "further down the search path",
+            )
+        elif parent is None:
+            names = list(available_layouts(search))
             c.error(
                 ext_node,
                 f"'extends' names no layout '{parent_name}'{did_you_mean(parent_name, names)}",
             )
+        elif len(chain) >= MAX_EXTENDS:
+            deep = " -> ".join(p.stem for p in chain)
+            c.error(
+                ext_node,
+                f"layout 'extends' chain is more than {MAX_EXTENDS} layouts deep: "
+                f"{deep} -> {parent.stem} ...",
+            )
         else:
-            base = _resolve(parent, chain)
+            c.done()
+            base = _resolve(parent, chain, search)
     c.done()
     chain.pop()
     return _merge(base, own)
@@ -478,7 +583,7 @@ def _plain(obj: Any) -> Any:
         elif kind in ("list", "paths"):
             out[f.name] = list(value)
         elif kind == "labels":
-            out[f.name] = dict(sorted(value.items()))
+            out[f.name] = {k: str(v) for k, v in sorted(value.items())}
         else:
             out[f.name] = str(value)
     return out
@@ -505,21 +610,110 @@ def describe_settings(cls: type = Layout, prefix: str = "") -> list[tuple[str, s
 
 
 # -- labels ------------------------------------------------------------------------------
-def load_labels(language: str, layout: Layout) -> dict[str, str]:
-    """Printed words: English defaults, then the language pack, then the layout's own."""
-    labels = dict(LABEL_KEYS)
-    primary = language.split("-")[0].lower()
-    for d in layout_dirs():
-        pack = d / "labels" / f"{primary}.yaml"
-        if pack.is_file():
-            src = read_yaml(pack)
-            c = Checker(src.path)
-            keys = c.mapping(src.root, list(LABEL_KEYS), what="the labels")
-            for key, node in keys.items():
-                value = c.text(node, key)
-                if value is not None:
-                    labels[key] = str(value)
-            c.done()
-            break
-    labels.update(layout.labels)
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+"""What --language and a routine's `language:` accept: a BCP 47-looking tag (es, pt-BR,
+zh-Hans). Its primary subtag names the label pack; the whole tag goes into the PDF's /Lang."""
+ENGLISH = "<English labels>"
+"""Where the English defaults (LABEL_KEYS) say they come from in glyph problems."""
+
+
+def label_packs(search: Sequence[Path] = DEFAULT_SEARCH) -> dict[str, list[Path]]:
+    """Language (primary subtag) -> its packs, `<folder>/labels/<lang>.yaml` along `search`,
+    the winning (project) one first."""
+    packs: dict[str, list[Path]] = {}
+    for d in _folders(search):
+        for p in sorted((d / "labels").glob("*.yaml")):
+            packs.setdefault(p.stem.lower(), []).append(p)
+    return packs
+
+
+def languages(search: Sequence[Path] = DEFAULT_SEARCH) -> list[str]:
+    """Every language with labels: English (built in) and every pack along `search`."""
+    return sorted({"en", *label_packs(search)})
+
+
+def _printable(value: str, limit: int = 40) -> str:
+    """User text fit for a one-line message: control characters escaped, long text cut."""
+    shown_value = value if len(value) <= limit else value[:limit] + "..."
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in shown_value)
+
+
+def _where(where: Text | None) -> tuple[str, int, int]:
+    if where is None or not where.path:
+        return "<--language>", 1, 1
+    return where.path, where.line, where.col
+
+
+def _primary(tag: str, where: Text | None) -> str:
+    """The primary subtag of a well-formed tag; anything else is a problem at `where`."""
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise DataError(
+            [
+                Problem(
+                    *_where(where),
+                    f"'{_printable(tag)}' is not a language tag like es, pt-BR or zh-Hans",
+                )
+            ]
+        )
+    return tag.split("-")[0].lower()
+
+
+def check_language(
+    tag: str, where: Text | None = None, search: Sequence[Path] = DEFAULT_SEARCH
+) -> str:
+    """The primary subtag of `tag` when labels exist for it, else a problem at `where`
+    (a routine's `language:` text), or at `<--language>:1:1` when None."""
+    have = languages(search)
+    if LANGUAGE_TAG.fullmatch(tag) or tag.isalpha():
+        primary = tag.split("-")[0].lower()
+        if primary in have:
+            return primary
+        raise DataError(
+            [
+                Problem(
+                    *_where(where),
+                    f"no labels for language '{_printable(tag)}' (have: {', '.join(have)})",
+                )
+            ]
+        )
+    return _primary(tag, where)
+
+
+def _read_pack(pack: Path) -> dict[str, Text]:
+    src = read_yaml(pack, shown(pack))
+    c = Checker(src.path)
+    keys = c.mapping(src.root, list(LABEL_KEYS), what="the labels")
+    labels: dict[str, Text] = {}
+    for key, node in keys.items():
+        value = c.text(node, key)
+        if value is not None:
+            labels[key] = value
+    c.done()
     return labels
+
+
+def _labels(language: str, layout: Layout) -> dict[str, Text]:
+    where = language if isinstance(language, Text) else None
+    primary = _primary(language, where)
+    labels = {k: Text(v, ENGLISH, 1, 1) for k, v in LABEL_KEYS.items()}
+    for pack in reversed(label_packs(layout.search or DEFAULT_SEARCH).get(primary, [])):
+        labels.update(_read_pack(pack))  # a project's pack over the built-in one, key by key
+    for key, value in layout.labels.items():
+        labels[key] = value if isinstance(value, Text) else Text(value, layout.source, 1, 1)
+    return labels
+
+
+def load_labels(language: str, layout: Layout) -> dict[str, str]:
+    """Printed words: English defaults, then the language's packs, then the layout's own.
+
+    `language` must look like a tag (es, pt-BR); its primary subtag picks the packs along the
+    layout's search path: the built-in pack, then a project's pack of the same language over
+    it, key by key. A tag with no pack prints English labels: `check_language` refuses it.
+    """
+    return {k: str(v) for k, v in _labels(language, layout).items()}
+
+
+def label_texts(language: str, layout: Layout) -> list[Text]:
+    """Every printed label as Text that knows its real file, line and column (a pack's, or
+    the layout's own `labels:` section), for glyph checks."""
+    return list(_labels(language, layout).values())

@@ -134,9 +134,9 @@ def test_cards_are_reproducible(project: Path) -> None:
 
 
 def test_a_handout_layout_is_not_a_card_size(project: Path) -> None:
-    result = run("card", "sacral-traction", "--size", "layouts/letter.yaml")
+    result = run("card", "sacral-traction", "--size", "layouts/our-clinic.yaml")
     assert result.exit_code == 1
-    assert "layout 'letter' is a handout layout, not a card" in result.stderr
+    assert "layout 'our-clinic' is a handout layout, not a card" in result.stderr
 
 
 def test_card_pdf_refuses_through_the_api_without_writing(project: Path) -> None:

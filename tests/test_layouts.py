@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts.layout import describe_settings
+from handouts.errors import DataError
+from handouts.layout import (
+    BUILTIN_LAYOUTS,
+    available_layouts,
+    describe_layouts,
+    describe_settings,
+    load_labels,
+    load_layout,
+)
 
 from .conftest import FIXTURES, ROOT, glyphs, run, write
 
@@ -27,8 +35,10 @@ def test_resolved_layout_matches_its_reference_file(name: str) -> None:
 def test_layouts_lists_every_shipped_layout_once(project: Path) -> None:
     result = run("layouts")
     names = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    shipped = sorted(p.stem for p in (ROOT / "layouts").glob("*.yaml"))
-    assert names == shipped
+    shipped = [p.stem for p in BUILTIN_LAYOUTS.glob("*.yaml")]
+    ours = [p.stem for p in (ROOT / "layouts").glob("*.yaml")]
+    assert ours == ["our-clinic"]
+    assert names == sorted(shipped + ours)
     assert {"letter", "a4", "large-print", "compact", "card-wallet"} <= set(names)
 
 
@@ -192,3 +202,131 @@ def test_layout_reference_doc_is_up_to_date() -> None:
     from scripts.layout_reference import OUT, reference
 
     assert OUT.read_text(encoding="utf-8") == reference(), "run scripts/layout_reference.py"
+
+
+# -- built-in layouts, the search path and overrides (issue 10) ----------------------------
+def test_builtin_layouts_and_label_packs_are_package_data() -> None:
+    """Every file in handouts/layouts/ matches a package-data pattern, so a wheel ships it."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["handouts"]
+    package = ROOT / "handouts"
+    shipped = {p for pattern in patterns for p in package.glob(pattern)}
+    files = {p for p in BUILTIN_LAYOUTS.rglob("*") if p.is_file()}
+    assert BUILTIN_LAYOUTS == package / "layouts"
+    assert {"letter.yaml", "card-wallet.yaml", "es.yaml", "de.yaml"} <= {p.name for p in files}
+    assert files <= shipped, sorted(str(p) for p in files - shipped)
+
+
+def test_project_letter_overrides_the_builtin_and_extends_it(tmp_path: Path) -> None:
+    project = tmp_path / "layouts"
+    write(project / "letter.yaml", "extends: letter\ncolors:\n  accent: '#aa0000'\n")
+    search = [project, BUILTIN_LAYOUTS]
+    letter = load_layout("letter", search)
+    assert letter.source == str(project / "letter.yaml")
+    assert letter.colors.accent == "#aa0000"  # its own
+    assert letter.description == "Full-page handout on US Letter, 12 pt body"  # the built-in's
+    # The override wins everywhere: built-ins extending letter get the project's letter.
+    large = load_layout("large-print", search)
+    assert large.colors.accent == "#aa0000" and large.text.body_size == 18
+    assert load_layout("letter").colors.accent == "#1f5f8b"  # built-ins alone: untouched
+
+
+def test_a_builtin_extending_its_own_name_is_no_layout(tmp_path: Path) -> None:
+    """Only the next layout down the path is reached: the bottom one has none below it."""
+    write(tmp_path / "only/self.yaml", "extends: self\n")
+    with pytest.raises(DataError) as info:
+        load_layout("self", [tmp_path / "only"])
+    assert str(info.value) == (
+        f"{tmp_path}/only/self.yaml:1:10: 'extends' names this layout itself, and no other "
+        "'self' is further down the search path"
+    )
+
+
+def test_project_override_through_the_cli(project: Path) -> None:
+    write(project / "layouts/letter.yaml", "extends: letter\ncolors:\n  accent: '#aa0000'\n")
+    shown = run("layouts", "show", "large-print")
+    assert shown.exit_code == 0, shown.output
+    assert "accent: '#aa0000'" in shown.stdout and "body_size: 18" in shown.stdout
+    listing = run("layouts").stdout.splitlines()
+    assert "letter\thandout\tFull-page handout on US Letter, 12 pt body" in listing
+
+
+def test_available_layouts_say_where_each_comes_from(project: Path) -> None:
+    write(project / "layouts/letter.yaml", "extends: letter\n")
+    write(project / "layouts/mine.yaml", "description: Mine\nextends: a4\n")
+    search = [Path("layouts"), BUILTIN_LAYOUTS]
+    infos = available_layouts(search)
+    assert infos["letter"].path == Path("layouts/letter.yaml") and not infos["letter"].builtin
+    assert infos["letter"].overrides == BUILTIN_LAYOUTS / "letter.yaml"
+    assert infos["a4"].builtin and infos["a4"].overrides is None
+    assert {n: i.origin for n, i in infos.items() if n in ("a4", "letter", "mine")} == {
+        "a4": "built-in",
+        "letter": "project: layouts/letter.yaml (overrides built-in)",
+        "mine": "project: layouts/mine.yaml",
+    }
+    rows = {row[0]: row for row in describe_layouts(search)}
+    assert rows["mine"] == ("mine", "handout", "Mine", "project: layouts/mine.yaml")
+    assert rows["card-wallet"] == (
+        "card-wallet",
+        "card",
+        "Wallet card 3.5 x 2 in, 10 per Letter sheet",
+        "built-in",
+    )
+    assert rows["letter"][3] == "project: layouts/letter.yaml (overrides built-in)"
+    assert list(rows) == sorted(rows) and len(rows) == len(infos)
+
+
+def test_describe_layouts_reports_every_broken_layout(project: Path) -> None:
+    write(project / "layouts/a.yaml", "text:\n  body_sise: 14\n")
+    write(project / "layouts/b.yaml", "extends: nowhere\n")
+    with pytest.raises(DataError) as info:
+        describe_layouts([Path("layouts"), BUILTIN_LAYOUTS])
+    assert str(info.value).splitlines() == [
+        "layouts/a.yaml:2:3: unknown key 'body_sise' in text; did you mean 'body_size'?",
+        "layouts/b.yaml:1:10: 'extends' names no layout 'nowhere'",
+    ]
+
+
+def test_no_lookup_uses_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The working folder has a layouts/ of its own: nothing may find it implicitly.
+    write(tmp_path / "cwd/layouts/letter.yaml", "colors:\n  accent: '#000001'\n")
+    write(tmp_path / "cwd/layouts/labels/es.yaml", "cautions: WRONG\n")
+    write(tmp_path / "cwd/layouts/stray.yaml", "description: Stray\n")
+    write(tmp_path / "proj/layouts/mine.yaml", "extends: letter\ntext:\n  body_size: 13\n")
+    write(tmp_path / "proj/layouts/labels/es.yaml", "steps: Qué hacer\n")
+    monkeypatch.chdir(tmp_path / "cwd")
+    assert load_layout("letter").colors.accent == "#1f5f8b"
+    assert "stray" not in available_layouts()
+    search = [tmp_path / "proj/layouts", BUILTIN_LAYOUTS]
+    mine = load_layout("mine", search)
+    assert mine.text.body_size == 13 and mine.colors.accent == "#1f5f8b"
+    labels = load_labels("es", mine)
+    assert labels["steps"] == "Qué hacer" and labels["cautions"] == "Antes de empezar"
+    with pytest.raises(DataError) as info:
+        load_layout("stray", search)
+    assert str(info.value).startswith("stray:1:1: no layout named 'stray' (layouts: a4, ")
+
+
+def test_project_label_pack_overrides_the_builtin_pack_key_by_key(project: Path) -> None:
+    write(project / "layouts/labels/es.yaml", "cautions: Cuidado\n")
+    result = run("handout", "sacral-traction", "--language", "es", "-o", "es.pdf")
+    assert result.exit_code == 0, result.output
+    first = PdfReader(project / "es.pdf").pages[0].extract_text()
+    assert "Cuidado" in first and "Antes de empezar" not in first
+    assert "Pasos" in first  # the built-in Spanish pack still gives the rest
+
+
+def test_an_extends_chain_deeper_than_20_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    for i in range(1200):
+        write(folder / f"l{i}.yaml", f"extends: l{i + 1}\n" if i < 1199 else "kind: handout\n")
+    with pytest.raises(DataError) as info:
+        load_layout("l0", [folder])
+    chain = " -> ".join(f"l{i}" for i in range(20))
+    assert str(info.value) == (
+        f"{folder}/l19.yaml:1:10: layout 'extends' chain is more than 20 layouts deep: "
+        f"{chain} -> l20 ..."
+    )
+    assert load_layout("l1180", [folder]).name == "l1180"  # 20 layouts: fine

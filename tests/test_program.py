@@ -8,9 +8,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from handouts.layout import LABEL_KEYS
+from handouts.layout import BUILTIN_LAYOUTS, LABEL_KEYS
 
-from .conftest import FIXTURES, ROOT, run, write
+from .conftest import FIXTURES, run, write
 
 
 def text_of(path: Path) -> list[str]:
@@ -78,7 +78,7 @@ def test_programme_cards(project: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["es", "fr", "de"])
 def test_every_language_pack_has_every_label(lang: str) -> None:
-    pack = yaml.safe_load((ROOT / "layouts/labels" / f"{lang}.yaml").read_text())
+    pack = yaml.safe_load((BUILTIN_LAYOUTS / "labels" / f"{lang}.yaml").read_text())
     assert set(pack) == set(LABEL_KEYS)
     assert "{page}" in pack["page_of"] and "{pages}" in pack["page_of"]
     assert "{week}" in pack["week"]
