@@ -10,7 +10,7 @@ from handouts.errors import DataError
 from handouts.library import load_routine
 from handouts.yamlsrc import parse_yaml
 
-from .conftest import FIXTURES, SEED, run
+from .conftest import FIXTURES, SEED, run, write
 
 BAD = FIXTURES / "bad"
 
@@ -209,7 +209,7 @@ def test_comment_rule_reads_the_token_stream_not_the_raw_text() -> None:
 def test_comment_after_plain_text_is_refused_in_every_document(
     project: Path, kind: str, path: str, text: str, expected: str
 ) -> None:
-    (project / path).write_text(text, encoding="utf-8")
+    write(project / path, text)
     if kind == "labels":
         result = run("handout", "sacral-traction", "--language", "es")
     else:
