@@ -9,15 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from .check import Checker, Text
-from .library import check_known_ids, resolve_image, shown
-from .model import CLINIC_KEYS, Image, Routine, image_from_node
+from .check import LONG, SHORT, Checker, Text
+from .library import (
+    check_known_ids,
+    image_check,
+    is_yaml_name,
+    not_yaml,
+    shown,
+    unknown_ids,
+    yaml_files,
+)
+from .model import CLINIC_FIELDS, CLINIC_KEYS, Image, ImageCheck, Routine, image_from_node
 from .yamlsrc import Node, read_yaml
 
-BOOKLET_KEYS = (
-    "title", "subtitle", "intro", "routines", "sections", "layout", "cover_image",
-    "back_cover", "clinic",
-)  # fmt: skip
+BOOKLET_FIELDS: dict[str, int] = {
+    # every key a manifest may have, with the most characters one text in it may hold
+    "title": SHORT, "subtitle": SHORT, "intro": LONG, "routines": SHORT, "sections": SHORT,
+    "layout": SHORT, "cover_image": LONG, "back_cover": LONG, "clinic": LONG,
+}  # fmt: skip
+BOOKLET_KEYS = tuple(BOOKLET_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -52,12 +62,27 @@ class Booklet:
 
 
 def _ids(c: Checker, node: Node, what: str) -> list[Text]:
-    return c.seq(node, what, lambda n, i: c.text(n, f"{what}[{i + 1}]"), limit=1000)
+    limit = BOOKLET_FIELDS["routines"]
+    # an id cannot hold ' #', so a comment after one drops nothing
+    return c.seq(
+        node, what, lambda n, i: c.text(n, f"{what}[{i + 1}]", limit=limit, prose=False), limit=1000
+    )
 
 
-def booklet_from_node(c: Checker, root: Node, name: str, path: str) -> Booklet | None:
+def booklet_from_node(
+    c: Checker,
+    root: Node,
+    name: str,
+    path: str,
+    known: dict[str, Path] | None = None,
+    check_image: ImageCheck | None = None,
+) -> Booklet | None:
+    """The manifest's booklet, or None with every problem in `c`: with `known` (the
+    library's routine files), ids that name no routine are among them."""
     keys = c.mapping(root, BOOKLET_KEYS, ("title",), what="the booklet")
-    title = c.text(keys["title"], "title") if "title" in keys else None
+    title = (
+        c.text(keys["title"], "title", limit=BOOKLET_FIELDS["title"]) if "title" in keys else None
+    )
     sections: list[Section] = []
     if "routines" in keys and "sections" in keys:
         c.error(keys["sections"], "give either 'routines' or 'sections', not both")
@@ -70,7 +95,7 @@ def booklet_from_node(c: Checker, root: Node, name: str, path: str) -> Booklet |
             sk = c.mapping(node, ("title", "routines"), ("title", "routines"), what=what)
             if "title" not in sk or "routines" not in sk:
                 return None
-            stitle = c.text(sk["title"], f"{what}.title")
+            stitle = c.text(sk["title"], f"{what}.title", limit=BOOKLET_FIELDS["sections"])
             return Section(stitle, tuple(_ids(c, sk["routines"], f"{what}.routines")))
 
         sections = c.seq(keys["sections"], "sections", section)
@@ -79,30 +104,36 @@ def booklet_from_node(c: Checker, root: Node, name: str, path: str) -> Booklet |
     if sections and not any(s.routine_ids for s in sections) and not c.problems:
         where = keys.get("routines") or keys.get("sections") or root
         c.error(where, "the booklet lists no routines")
+    if known is not None:
+        c.problems += unknown_ids(path, [i for s in sections for i in s.routine_ids], known)
     values: dict[str, object] = {}
     for key in ("subtitle", "intro", "back_cover", "layout"):
         if key in keys:
-            value = c.text(keys[key], key)
+            value = c.text(keys[key], key, limit=BOOKLET_FIELDS[key])
             values[key] = str(value) if key == "layout" and value else value
     if "cover_image" in keys:
-        values["cover_image"] = image_from_node(c, keys["cover_image"], "cover_image")
+        values["cover_image"] = image_from_node(
+            c, keys["cover_image"], "cover_image", check_image, limit=BOOKLET_FIELDS["cover_image"]
+        )
     if "clinic" in keys:
         ck = c.mapping(keys["clinic"], CLINIC_KEYS[:-1], what="clinic")
-        clinic = {k: c.text(v, f"clinic.{k}") for k, v in ck.items()}
+        clinic = {k: c.text(v, f"clinic.{k}", limit=CLINIC_FIELDS[k]) for k, v in ck.items()}
         values["clinic"] = {k: v for k, v in clinic.items() if v is not None}
     if title is None or c.problems:
         return None
     return Booklet(name, path, title, tuple(sections), **values)  # type: ignore[arg-type]
 
 
-def load_booklet(path: Path) -> Booklet:
+def load_booklet(path: Path, known: dict[str, Path] | None = None) -> Booklet:
+    """A manifest, checked: its cover picture, and with `known` its routine ids, too; every
+    problem in one DataError."""
+    if not is_yaml_name(path) and path.is_file():
+        raise not_yaml(path)
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
-    booklet = booklet_from_node(c, src.root, path.stem, src.path)
+    booklet = booklet_from_node(c, src.root, path.stem, src.path, known, image_check(path))
     c.done()
     assert booklet is not None
-    if booklet.cover_image is not None:
-        resolve_image(booklet.cover_image, path, "cover_image")
     return booklet
 
 
@@ -144,5 +175,4 @@ def follow_chain(start: Routine, routines: dict[str, Routine]) -> list[str]:
 
 
 def booklet_files(data_dir: Path) -> dict[str, Path]:
-    folder = data_dir / "booklets"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+    return yaml_files(data_dir / "booklets")

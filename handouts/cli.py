@@ -82,11 +82,11 @@ def project_options(func: F) -> F:
     return func
 
 
-def current_project() -> Project:
+def current_project(required: bool = True) -> Project:
     from .project import open_project
 
     where = click.get_current_context().meta.get("handouts.where", {})
-    return open_project(**{k: where.get(k) for k in PROJECT_KEYS})
+    return open_project(**{k: where.get(k) for k in PROJECT_KEYS}, required=required)
 
 
 def shown(path: Path) -> str:
@@ -144,15 +144,11 @@ def init(folder: Path) -> None:
 def _personal(
     patient: str | None, clinician: str | None, date: str | None, note: str | None
 ) -> Personal:
-    import re
-
-    from .check import DATE_RE
+    from .check import check_date, date_problem
     from .model import Personal
 
-    if date is not None and not re.fullmatch(DATE_RE, date):
-        raise HandoutsError(
-            [Problem("<--date>", 1, 1, f"--date must look like 2026-01-31, not '{date}'")]
-        )
+    if date is not None and not check_date(date):
+        raise HandoutsError([Problem("<--date>", 1, 1, f"--date {date_problem(date)}")])
     return Personal(
         _option_text("--patient", patient), _option_text("--clinician", clinician),
         _option_text("--date", date), _option_text("--note", note),
@@ -371,7 +367,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     """
     from .validate import validate as check
 
-    report = check(current_project(), list(paths))
+    report = check(current_project(required=not paths), list(paths))
     for problem in report.warnings:
         click.echo(str(problem), err=True)
     if report.problems:

@@ -411,7 +411,7 @@ def _read_value(c: Checker, node: Node, what: str, meta: Any) -> Any:
         return {k: v for k, v in labels.items() if v is not None}
     if kind == "choice":
         return c.choice(node, what, meta["choices"])
-    text = c.text(node, what, allow_empty=kind == "text")
+    text = c.text(node, what, allow_empty=kind == "text", prose=kind == "text")
     if text is None:
         return None
     if kind == "text":

@@ -15,19 +15,66 @@ from . import images
 from .check import Text
 from .errors import DataError, HandoutsError, Problem
 from .images import PreparedImage, has_surrogates, safe_text
-from .model import Clinic, Image, Routine, clinic_from_source, routine_from_source
-from .yamlsrc import did_you_mean, read_yaml
+from .model import Clinic, Image, ImageCheck, Routine, clinic_from_source, routine_from_source
+from .yamlsrc import did_you_mean, printable, read_yaml
 
 DATA_DIR = Path("data")
+YAML_SUFFIXES = (".yaml", ".yml")
+"""A data file ends in one of these, wherever files are listed or named."""
 
 
 def shown(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when inside it."""
+    """A path as messages show it: relative to the working folder when inside it.
+
+    Bytes that are not UTF-8 (a surrogate escape in the name) print as \\xNN.
+    """
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(Path(path).absolute()) if rel.startswith("..") else rel
+        return printable(str(path))
+    return printable(str(Path(path).absolute()) if rel.startswith("..") else rel)
+
+
+def is_yaml_name(path: Path) -> bool:
+    return path.suffix.lower() in YAML_SUFFIXES
+
+
+def yaml_files(folder: Path) -> dict[str, Path]:
+    """The data files in one folder by name (file name without extension), sorted.
+
+    `x.yaml` and `x.yml` are both read; when both exist, `x.yaml` is the one used and
+    `duplicate_names` reports the other.
+    """
+    if not folder.is_dir():
+        return {}
+    out: dict[str, Path] = {}
+    for p in sorted(folder.iterdir()):
+        if is_yaml_name(p) and p.stem not in out:
+            out[p.stem] = p
+    return out
+
+
+def yaml_files_under(folder: Path) -> list[Path]:
+    """Every data file in a folder and its subfolders, sorted (for `validate FOLDER`)."""
+    return sorted(p for p in folder.rglob("*") if is_yaml_name(p) and not p.is_dir())
+
+
+def duplicate_names(folder: Path) -> list[Problem]:
+    """`x.yml` next to `x.yaml`: the second of two files with the same name is an error."""
+    files = yaml_files(folder)
+    if not folder.is_dir():
+        return []
+    return [
+        Problem(
+            shown(p),
+            1,
+            1,
+            f"'{p.stem}' is also {shown(files[p.stem])}, which is the one used; remove or "
+            "rename one of them",
+        )
+        for p in sorted(folder.iterdir())
+        if is_yaml_name(p) and files.get(p.stem) != p
+    ]
 
 
 def _folder(file: Path) -> Path:
@@ -90,24 +137,43 @@ def routine_images(routine: Routine) -> list[tuple[Image, str]]:
     return out
 
 
+def image_check(file: Path) -> ImageCheck:
+    """resolve_image for one data file, as problems to collect rather than raise."""
+
+    def check(image: Image, what: str) -> list[Problem]:
+        try:
+            resolve_image(image, file, what)
+        except HandoutsError as exc:
+            return list(exc.problems)
+        return []
+
+    return check
+
+
+def not_yaml(path: Path) -> DataError:
+    return DataError(
+        [
+            Problem(
+                shown(path),
+                1,
+                1,
+                "not a YAML data file: routines, booklets and programmes are text files "
+                "ending in .yaml or .yml",
+            )
+        ]
+    )
+
+
 def load_routine(path: Path, check_images: bool = True) -> Routine:
-    """A routine file; with `check_images`, every picture checked and prepared too.
+    """One routine file: every problem in it (pictures too) in one DataError.
 
     `check_images=False` is for a routine wanted only for its title (Previous / Next): its
     pictures are not opened, so a neighbour's bad picture cannot stop another handout.
     """
-    routine = routine_from_source(read_yaml(path, shown(path)), path.stem)
-    if not check_images:
-        return routine
-    problems: list[Problem] = []
-    for image, what in routine_images(routine):
-        try:
-            prepare_image(image, path, what)
-        except HandoutsError as exc:
-            problems += exc.problems
-    if problems:
-        raise DataError(problems)
-    return routine
+    if not is_yaml_name(path) and path.is_file():
+        raise not_yaml(path)
+    check = image_check(path) if check_images else None
+    return routine_from_source(read_yaml(path, shown(path)), path.stem, check)
 
 
 def routine_title(path: Path) -> str:
@@ -116,19 +182,21 @@ def routine_title(path: Path) -> str:
 
 
 def routine_files(data_dir: Path = DATA_DIR) -> dict[str, Path]:
-    folder = data_dir / "routines"
-    if not folder.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    return yaml_files(data_dir / "routines")
 
 
 def find_routine(ref: str, data_dir: Path = DATA_DIR) -> Path:
-    """A routine argument: a path to a file, or an id found in data/routines/."""
+    """A routine argument: a path to a file, or an id found in data/routines/.
+
+    An id has no '.' in it, so anything with an extension is a path.
+    """
     as_path = Path(ref)
-    if as_path.suffix in (".yaml", ".yml") or os.sep in ref:
-        if as_path.is_file():
-            return as_path
-        raise DataError([Problem(ref, 1, 1, "no such file")])
+    if as_path.suffix or os.sep in ref:
+        if not as_path.exists():
+            raise DataError([Problem(printable(ref), 1, 1, "no such file")])
+        if not is_yaml_name(as_path):
+            raise not_yaml(as_path)
+        return as_path
     files = routine_files(data_dir)
     if ref in files:
         return files[ref]
@@ -138,7 +206,7 @@ def find_routine(ref: str, data_dir: Path = DATA_DIR) -> Path:
                 shown(data_dir / "routines"),
                 1,
                 1,
-                f"no routine with id '{ref}'{did_you_mean(ref, list(files))}",
+                f"no routine with id '{printable(ref)}'{did_you_mean(ref, list(files))}",
             )
         ]
     )
@@ -154,7 +222,7 @@ class Library:
 
 
 def load_library(data_dir: Path = DATA_DIR) -> Library:
-    lib = Library()
+    lib = Library(problems=duplicate_names(data_dir / "routines"))
     for rid, path in routine_files(data_dir).items():
         try:
             lib.routines[rid] = load_routine(path)
@@ -187,17 +255,14 @@ def load_clinic(path: Path | None, data_dir: Path = DATA_DIR) -> Clinic:
     """The clinic profile: the given file, else data/clinic.yaml, else an empty profile."""
     if path is None:
         default = data_dir / "clinic.yaml"
-        if not default.is_file():
+        if not default.exists():
             return Clinic()
         path = default
-    clinic = clinic_from_source(read_yaml(path, shown(path)))
-    if clinic.logo is not None:
-        resolve_image(clinic.logo, path, "logo")
-    return clinic
+    return clinic_from_source(read_yaml(path, shown(path)), image_check(path))
 
 
-def check_known_ids(path: str, ids: Iterable[Text], known: Iterable[str]) -> None:
-    """Every id must name a routine in the library; each miss lists the closest ids."""
+def unknown_ids(path: str, ids: Iterable[Text], known: Iterable[str]) -> list[Problem]:
+    """A problem for every id that names no routine in the library, with the closest ids."""
     names = list(known)
     problems = []
     for rid in ids:
@@ -207,5 +272,11 @@ def check_known_ids(path: str, ids: Iterable[Text], known: Iterable[str]) -> Non
             problems.append(
                 Problem(path, rid.line, rid.col, f"no routine with id '{rid}' in the library{hint}")
             )
+    return problems
+
+
+def check_known_ids(path: str, ids: Iterable[Text], known: Iterable[str]) -> None:
+    """Every id must name a routine in the library; each miss lists the closest ids."""
+    problems = unknown_ids(path, ids, known)
     if problems:
         raise DataError(problems)

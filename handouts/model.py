@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from .check import DATE_RE, ID_RE, LANG_RE, URL_RE, Checker, Text
+from .check import ID_RE, LANG_RE, LONG, SHORT, URL_RE, Checker, Text
+from .errors import Problem
 from .yamlsrc import Node, Source
+
+ImageCheck = Callable[["Image", str], list[Problem]]
+"""Checks a picture's file (library.resolve_image); its problems join the file's others."""
 
 DOSAGE_KEYS = ("sets", "reps", "hold", "frequency", "side")
 """Dosage fields, in the order a handout and a card print them."""
@@ -82,30 +87,42 @@ class Routine:
         return out
 
 
-ROUTINE_KEYS = (
-    "id", "title", "category", "summary", "equipment", "benefits", "cautions", "test",
-    "steps", "aftercare", "notes", "quick_reference", "dosage", "image", "video",
-    "previous", "next", "language", "source", "author", "license", "reviewed",
-)  # fmt: skip
+ROUTINE_FIELDS: dict[str, int] = {
+    # every key a routine may have, with the most characters one text in it may hold
+    "id": SHORT, "title": SHORT, "category": SHORT, "summary": LONG, "equipment": SHORT,
+    "benefits": LONG, "cautions": LONG, "test": LONG, "steps": LONG, "aftercare": LONG,
+    "notes": LONG, "quick_reference": LONG, "dosage": SHORT, "image": LONG, "video": LONG,
+    "previous": SHORT, "next": SHORT, "language": SHORT, "source": LONG, "author": SHORT,
+    "license": SHORT, "reviewed": SHORT,
+}  # fmt: skip
+ROUTINE_KEYS = tuple(ROUTINE_FIELDS)
 LIST_FIELDS = ("equipment", "benefits", "cautions", "test", "aftercare", "notes",
                "quick_reference")  # fmt: skip
 TEXT_FIELDS = ("category", "summary", "source", "author", "license")
 
 
-def image_from_node(c: Checker, node: Node, what: str) -> Image | None:
-    """`image: path` or `image: {path, caption}`."""
+def image_from_node(
+    c: Checker, node: Node, what: str, check: ImageCheck | None = None, *, limit: int = LONG
+) -> Image | None:
+    """`image: path` or `image: {path, caption}`; `check` looks at the file."""
     if node.kind == "str":
         path = c.text(node, what)
-        return Image(PurePath(path), None, node.line, node.col) if path else None
-    keys = c.mapping(node, ("path", "caption"), ("path",), what=what)
-    if "path" not in keys:
-        return None
-    path = c.text(keys["path"], f"{what}.path")
-    caption = c.text(keys["caption"], f"{what}.caption") if "caption" in keys else None
-    if path is None:
-        return None
-    where = keys["path"]
-    return Image(PurePath(path), caption, where.line, where.col)
+        image = Image(PurePath(path), None, node.line, node.col) if path else None
+    else:
+        keys = c.mapping(node, ("path", "caption"), ("path",), what=what)
+        if "path" not in keys:
+            return None
+        path = c.text(keys["path"], f"{what}.path")
+        caption = (
+            c.text(keys["caption"], f"{what}.caption", limit=limit) if "caption" in keys else None
+        )
+        if path is None:
+            return None
+        where = keys["path"]
+        image = Image(PurePath(path), caption, where.line, where.col)
+    if image is not None and check is not None:
+        c.problems += check(image, what)
+    return image
 
 
 def dosage_from_node(c: Checker, node: Node, what: str = "dosage") -> dict[str, Text]:
@@ -113,16 +130,17 @@ def dosage_from_node(c: Checker, node: Node, what: str = "dosage") -> dict[str, 
     out: dict[str, Text] = {}
     for key in DOSAGE_KEYS:
         if key in keys:
-            value = c.text(keys[key], f"{what}.{key}")
+            value = c.text(keys[key], f"{what}.{key}", limit=ROUTINE_FIELDS["dosage"])
             if value is not None:
                 out[key] = value
     return out
 
 
-def _step(c: Checker, node: Node, i: int) -> Step | None:
+def _step(c: Checker, node: Node, i: int, check: ImageCheck | None = None) -> Step | None:
     what = f"steps[{i + 1}]"
+    limit = ROUTINE_FIELDS["steps"]
     if node.kind == "str":
-        text = c.text(node, what)
+        text = c.text(node, what, limit=limit)
         return Step(text) if text is not None else None
     if node.kind == "map" and len(node.keys) == 1 and not {"text", "image"} & set(node.keys):
         c.error(
@@ -131,30 +149,50 @@ def _step(c: Checker, node: Node, i: int) -> Step | None:
         )
         return None
     keys = c.mapping(node, ("text", "image"), ("text",), what=what)
-    text = c.text(keys["text"], f"{what}.text") if "text" in keys else None
-    image = image_from_node(c, keys["image"], f"{what}.image") if "image" in keys else None
+    text = c.text(keys["text"], f"{what}.text", limit=limit) if "text" in keys else None
+    image = (
+        image_from_node(c, keys["image"], f"{what}.image", check, limit=limit)
+        if "image" in keys
+        else None
+    )
     return Step(text, image) if text is not None else None
 
 
-def routine_from_source(src: Source, default_id: str) -> Routine:
-    """Validate a composed routine file. Raises DataError with every problem in it."""
+def routine_from_source(
+    src: Source, default_id: str, check_image: ImageCheck | None = None
+) -> Routine:
+    """Validate a composed routine file. Raises DataError with every problem in it.
+
+    `default_id` is the file name without its extension: that is the routine's id, the one
+    booklets and programmes name. An `id:` that says otherwise is an error, not a rename.
+    """
     c = Checker(src.path)
     keys = c.mapping(src.root, ROUTINE_KEYS, ("title", "steps"), what="the routine")
     values: dict[str, object] = {}
-    title = c.text(keys["title"], "title") if "title" in keys else None
-    steps = c.seq(keys["steps"], "steps", lambda n, i: _step(c, n, i)) if "steps" in keys else []
+    title = (
+        c.text(keys["title"], "title", limit=ROUTINE_FIELDS["title"]) if "title" in keys else None
+    )
+    steps = (
+        c.seq(keys["steps"], "steps", lambda n, i: _step(c, n, i, check_image))
+        if "steps" in keys
+        else []
+    )
     if "steps" in keys and keys["steps"].kind == "seq" and not keys["steps"].items:
         c.error(keys["steps"], "'steps' is empty; a routine needs at least one step")
     for name in LIST_FIELDS:
         if name in keys:
-            values[name] = tuple(c.text_list(keys[name], name))
+            values[name] = tuple(c.text_list(keys[name], name, limit=ROUTINE_FIELDS[name]))
     for name in TEXT_FIELDS:
         if name in keys:
-            values[name] = c.text(keys[name], name)
-    routine_id = default_id
+            values[name] = c.text(keys[name], name, limit=ROUTINE_FIELDS[name])
     if "id" in keys:
         given = c.pattern(keys["id"], "id", ID_RE, "must be lower-case letters, digits and '-'")
-        routine_id = str(given) if given else default_id
+        if given is not None and str(given) != default_id:
+            c.error(
+                keys["id"],
+                f"'id' says '{given}' but the file name makes the id '{default_id}' (the "
+                "library goes by file name); rename the file or change 'id' to match",
+            )
     for name in ("previous", "next"):
         if name in keys:
             values[name] = c.pattern(
@@ -170,20 +208,19 @@ def routine_from_source(src: Source, default_id: str) -> Routine:
     if "dosage" in keys:
         values["dosage"] = dosage_from_node(c, keys["dosage"])
     if "image" in keys:
-        values["image"] = image_from_node(c, keys["image"], "image")
+        values["image"] = image_from_node(
+            c, keys["image"], "image", check_image, limit=ROUTINE_FIELDS["image"]
+        )
     if "reviewed" in keys:
         rk = c.mapping(keys["reviewed"], ("by", "on"), what="reviewed")
-        by = c.text(rk["by"], "reviewed.by") if "by" in rk else None
-        on = (
-            c.pattern(rk["on"], "reviewed.on", DATE_RE, "must be a date like 2026-01-31")
-            if "on" in rk
-            else None
-        )
+        limit = ROUTINE_FIELDS["reviewed"]
+        by = c.text(rk["by"], "reviewed.by", limit=limit) if "by" in rk else None
+        on = c.date(rk["on"], "reviewed.on") if "on" in rk else None
         values["reviewed"] = Reviewed(by, on)
     c.done()
     assert title is not None
     return Routine(
-        id=routine_id,
+        id=default_id,
         path=src.path,
         title=title,
         steps=tuple(steps),
@@ -209,18 +246,24 @@ class Clinic:
         return [t for t in fields if t is not None]
 
 
-CLINIC_KEYS = ("name", "phone", "address", "website", "disclaimer", "safety", "logo")
+CLINIC_FIELDS: dict[str, int] = {
+    "name": SHORT, "phone": SHORT, "address": SHORT, "website": SHORT, "disclaimer": LONG,
+    "safety": LONG, "logo": SHORT,
+}  # fmt: skip
+CLINIC_KEYS = tuple(CLINIC_FIELDS)
 
 
-def clinic_from_source(src: Source) -> Clinic:
+def clinic_from_source(src: Source, check_image: ImageCheck | None = None) -> Clinic:
     c = Checker(src.path)
     keys = c.mapping(src.root, CLINIC_KEYS, what="the clinic profile")
     values: dict[str, object] = {}
     for name in CLINIC_KEYS[:-1]:
         if name in keys:
-            values[name] = c.text(keys[name], name)
+            values[name] = c.text(keys[name], name, limit=CLINIC_FIELDS[name])
     if "logo" in keys:
-        values["logo"] = image_from_node(c, keys["logo"], "logo")
+        values["logo"] = image_from_node(
+            c, keys["logo"], "logo", check_image, limit=CLINIC_FIELDS["logo"]
+        )
     c.done()
     return Clinic(path=src.path, **values)  # type: ignore[arg-type]
 

@@ -18,12 +18,19 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import DATE_RE, Checker, Text
-from .library import check_known_ids, shown
-from .model import DOSAGE_KEYS, Personal, Routine
+from .check import LONG, SHORT, Checker, Text
+from .library import check_known_ids, is_yaml_name, not_yaml, shown, unknown_ids, yaml_files
+from .model import DOSAGE_KEYS, ROUTINE_FIELDS, Personal, Routine
 from .yamlsrc import Node, read_yaml
 
-PROGRAM_KEYS = ("patient", "clinician", "date", "notes", "routines")
+PROGRAM_FIELDS: dict[str, int] = {
+    # every key a programme may have, with the most characters one text in it may hold
+    "patient": SHORT, "clinician": SHORT, "date": SHORT, "notes": LONG, "routines": SHORT,
+}  # fmt: skip
+PROGRAM_KEYS = tuple(PROGRAM_FIELDS)
+ENTRY_FIELDS: dict[str, int] = {
+    "id": SHORT, **{k: ROUTINE_FIELDS["dosage"] for k in DOSAGE_KEYS}, "note": LONG,
+}  # fmt: skip
 ADHERENCE_LIMIT = 4
 """More routines than this get a warning: 2 or fewer exercises 86% compliance, 4 or more 54%
 (Eckard; PRINT-AND-PATIENTS.md)."""
@@ -55,29 +62,38 @@ class Program:
 def _entry(c: Checker, node: Node, i: int) -> Entry | None:
     what = f"routines[{i + 1}]"
     if node.kind == "str":
-        rid = c.text(node, what)
+        rid = c.text(node, what, limit=ENTRY_FIELDS["id"], prose=False)  # ids hold no ' #'
         return Entry(rid) if rid else None
-    keys = c.mapping(node, ("id", *DOSAGE_KEYS, "note"), ("id",), what=what)
+    keys = c.mapping(node, tuple(ENTRY_FIELDS), ("id",), what=what)
     if "id" not in keys:
         return None
-    rid = c.text(keys["id"], f"{what}.id")
+    rid = c.text(keys["id"], f"{what}.id", limit=ENTRY_FIELDS["id"], prose=False)
     dosage = {
-        k: v for k in DOSAGE_KEYS if k in keys if (v := c.text(keys[k], f"{what}.{k}")) is not None
+        k: v
+        for k in DOSAGE_KEYS
+        if k in keys
+        if (v := c.text(keys[k], f"{what}.{k}", limit=ENTRY_FIELDS[k])) is not None
     }
-    note = c.text(keys["note"], f"{what}.note") if "note" in keys else None
+    note = (
+        c.text(keys["note"], f"{what}.note", limit=ENTRY_FIELDS["note"]) if "note" in keys else None
+    )
     return Entry(rid, dosage, note) if rid else None
 
 
-def load_program(path: Path) -> Program:
+def load_program(path: Path, known: dict[str, Path] | None = None) -> Program:
+    """A programme, checked; with `known` (the library's routine files) its routine ids
+    too, so that every problem in it comes out in one DataError."""
+    if not is_yaml_name(path) and path.is_file():
+        raise not_yaml(path)
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
     keys = c.mapping(src.root, PROGRAM_KEYS, ("patient", "routines"), what="the programme")
-    values = {k: c.text(keys[k], k) for k in ("patient", "clinician", "notes") if k in keys}
-    date = (
-        c.pattern(keys["date"], "date", DATE_RE, "must be a date like 2026-01-31")
-        if "date" in keys
-        else None
-    )
+    values = {
+        k: c.text(keys[k], k, limit=PROGRAM_FIELDS[k])
+        for k in ("patient", "clinician", "notes")
+        if k in keys
+    }
+    date = c.date(keys["date"], "date") if "date" in keys else None
     entries = (
         c.seq(keys["routines"], "routines", lambda n, i: _entry(c, n, i), limit=100)
         if "routines" in keys
@@ -85,6 +101,8 @@ def load_program(path: Path) -> Program:
     )
     if "routines" in keys and keys["routines"].kind == "seq" and not keys["routines"].items:
         c.error(keys["routines"], "'routines' is empty")
+    if known is not None:
+        c.problems += unknown_ids(src.path, [e.id for e in entries], known)
     c.done()
     personal = Personal(values.get("patient"), values.get("clinician"), date, values.get("notes"))
     where = keys["routines"]
@@ -114,5 +132,4 @@ def personalise(routine: Routine, entry: Entry) -> Routine:
 
 
 def program_files(data_dir: Path) -> dict[str, Path]:
-    folder = data_dir / "programs"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+    return yaml_files(data_dir / "programs")

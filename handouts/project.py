@@ -171,10 +171,12 @@ class Project:
         return program_files(self.data_dir)
 
     def booklet(self, ref: str) -> Booklet:
-        return load_booklet(named_file(ref, self.booklet_files(), "booklet"))
+        path = named_file(ref, self.booklet_files(), "booklet")
+        return load_booklet(path, self.routine_files())
 
     def program(self, ref: str) -> Program:
-        return load_program(named_file(ref, self.program_files(), "programme"))
+        path = named_file(ref, self.program_files(), "programme")
+        return load_program(path, self.routine_files())
 
     def titles(self, extra: Sequence[Routine]) -> dict[str, str]:
         """Titles for Previous / Next: the routines at hand, and their neighbours."""
@@ -245,11 +247,13 @@ def open_project(
     out: Path | None = None,
     clinic: Path | None = None,
     cwd: Path | None = None,
+    required: bool = True,
 ) -> Project:
     """The project for a command: --project, else found by walking up from the working folder.
 
     `--data`/`--out` given on the command line are relative to the working folder and win
-    over the project file. Outside any project, `--data` alone names the data folder.
+    over the project file. Outside any project, `--data` alone names the data folder; with
+    `required=False` (checking files named on the command line) the working folder serves.
     """
     cwd = (cwd or Path.cwd()).absolute()
     if project is not None:
@@ -269,7 +273,7 @@ def open_project(
             )
     else:
         found = find_root(cwd)
-        if found is None and data is None:
+        if found is None and data is None and required:
             raise NotAProject(
                 [
                     Problem(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .booklet import check_routine_ids, load_booklet
 from .errors import HandoutsError, Problem
-from .library import link_warnings, load_routine
+from .library import link_warnings, load_routine, yaml_files_under
 from .model import Routine
 from .products.common import layout_fonts
 from .program import check_ids, load_program
@@ -35,7 +35,7 @@ def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
     files: list[Path] = []
     for p in paths or [project.data_dir / "routines"]:
         if p.is_dir():
-            files += sorted(p.rglob("*.yaml"))
+            files += yaml_files_under(p)
         else:
             files.append(p)
     report = Report()
@@ -56,10 +56,10 @@ def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
     if not paths:  # the whole data folder: booklets, programmes and the clinic profile too
 
         def check_booklet(path: Path) -> None:
-            check_routine_ids(load_booklet(path), library_files)
+            check_routine_ids(load_booklet(path, library_files), library_files)
 
         def check_program(path: Path) -> None:
-            check_ids(load_program(path), library_files)
+            check_ids(load_program(path, library_files), library_files)
 
         checks: list[tuple[Callable[[Path], object], Path]] = [
             (lambda _: project.clinic(), project.data_dir / "clinic.yaml"),

@@ -149,6 +149,16 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    # PyYAML may wrap a plain line just before " - ", and the reader refuses a continuation
+    # line starting with "- " (it looks like two merged list items): quote such text.
+    return dumper.represent_scalar(STR, data, style='"' if " - " in data else None)
+
+
+STR = "tag:yaml.org,2002:str"
+_NoAliases.add_representer(str, _text)
+
+
 def to_yaml(entry: dict[str, Any]) -> str:
     header = (
         f"# Imported from the wger exercise database ({entry['license']}); "

@@ -1,14 +1,21 @@
 """Strict YAML reading that keeps line and column for every value.
 
 Only what a routine author needs: mappings, lists and text. Every scalar is text (`no` stays
-"no", `1:30` stays "1:30"); anchors, aliases, tags, tabs, duplicate keys, several documents
-and files over MAX_BYTES are refused with `path:line:col:` problems, all of them at once
-where the file can still be read.
+"no", `1:30` stays "1:30"); anchors, aliases, tags, tabs, duplicate keys, several documents,
+files over MAX_BYTES, nesting deeper than MAX_DEPTH and anything but a regular file are
+refused with `path:line:col:` problems, all of them at once where the file can still be read.
+
+Two silent losses of words are recorded on the text node for the checker to report: the
+part of a plain line after ` #` (a YAML comment), and a plain text whose continuation line
+starts with `- ` (two list items merged by an indent one space off).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +36,8 @@ MAX_BYTES = 256 * 1024
 """A routine is a few kilobytes; a 500-routine booklet manifest about 15 KB."""
 MAX_NODES = 20_000
 """Values in one file; stops list bombs long before they cost time or memory."""
+MAX_DEPTH = 50
+"""Lists and mappings inside each other; a routine needs 4. Stops recursion bombs."""
 
 STR_TAG = "tag:yaml.org,2002:str"
 SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -46,6 +55,10 @@ class Node:
     items: list[Node] = field(default_factory=list)
     keys: dict[str, tuple[Node, Node]] = field(default_factory=dict)
     style: str | None = None
+    comment: tuple[int, int, str] | None = None
+    """Plain text followed by ` #` on its line: where the comment starts, and its text."""
+    merged: tuple[int, int] | None = None
+    """Plain text with a continuation line starting with `- `: where that `-` is."""
 
     def plain(self) -> Any:
         """The value as plain Python (dict / list / str), positions dropped."""
@@ -78,6 +91,7 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         Composer.__init__(self)
         BaseResolver.__init__(self)
         self.node_count = 0
+        self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -95,7 +109,18 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         self.node_count += 1
         if self.node_count > MAX_NODES:
             raise _Refused(event.start_mark, f"too many values in one file (limit {MAX_NODES:,})")
-        return super().compose_node(parent, index)
+        nested = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if nested:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark,
+                    f"lists and mappings nested more than {MAX_DEPTH} deep",
+                )
+        node = super().compose_node(parent, index)
+        if nested:
+            self.depth -= 1
+        return node
 
 
 class _Refused(Exception):
@@ -112,21 +137,78 @@ def _first_bad_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
 
 
 def read_yaml(path: Path, display: str | None = None) -> Source:
-    """Read and compose one YAML file, strictly. Raises DataError listing every problem."""
-    shown = display if display is not None else str(path)
+    """Read and compose one YAML file, strictly. Raises DataError listing every problem.
+
+    Only a regular file is read, and at most MAX_BYTES + 1 bytes of it: a folder, a FIFO, a
+    socket or a device such as /dev/zero is refused before anything could block or fill
+    memory.
+    """
+    shown = display if display is not None else printable(str(path))
+
+    def refuse(message: str) -> DataError:
+        return DataError([Problem(shown, 1, 1, message)])
+
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
-        raise DataError([Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise DataError(
-            [Problem(shown, 1, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
-        )
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse(_not_regular(info.st_mode))
+    if info.st_size > MAX_BYTES:
+        raise refuse(f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise DataError([Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    try:
+        opened = os.fstat(fd)  # the file may have been swapped since the stat above
+        if not stat.S_ISREG(opened.st_mode):
+            raise refuse(_not_regular(opened.st_mode))
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_BYTES:
+        size = max(opened.st_size, len(data))
+        raise refuse(f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
     return parse_yaml(data, shown, path)
+
+
+def _not_regular(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a special file"
+    return f"is {kind}, not a regular file; only regular files are read"
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(path: str) -> str:
+    """A path as one line of text that can always be printed: bytes that are not UTF-8 (a
+    surrogate escape) and control characters such as a newline are shown as \\xNN."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), path)
 
 
 def parse_yaml(data: bytes, shown: str, path: Path | None = None) -> Source:
@@ -173,7 +255,7 @@ def parse_yaml(data: bytes, shown: str, path: Path | None = None) -> Source:
     if root is None:
         raise DataError([Problem(shown, 1, 1, "file is empty")])
     problems = []
-    node = _convert(root, shown, problems)
+    node = _convert(root, shown, problems, text.splitlines())
     if problems:
         raise DataError(problems)
     return Source(shown, node, path if path is not None else Path(shown))
@@ -185,16 +267,37 @@ def _at(shown: str, mark: Any, message: str) -> Problem:
     return Problem(shown, mark.line + 1, mark.column + 1, message)
 
 
-def _convert(node: Any, shown: str, problems: list[Problem]) -> Node:
+_COMMENT = re.compile(r"[ \t]+#")
+_ITEM = re.compile(r"[ \t]*(-)(?:[ \t]|$)")
+
+
+def _scalar(node: ScalarNode, lines: list[str]) -> Node:
+    start, end = node.start_mark, node.end_mark
+    out = Node("str", start.line + 1, start.column + 1, text=str(node.value), style=node.style)
+    if node.style is not None or start.index == end.index:
+        return out  # quoted, block or empty (`key:  # comment`): nothing is lost
+    rest = lines[end.line][end.column :] if end.line < len(lines) else ""
+    if _COMMENT.match(rest):
+        out.comment = (end.line + 1, end.column + 1, rest.rstrip())
+    for n in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
+        item = _ITEM.match(lines[n])
+        if item:
+            out.merged = (n + 1, item.start(1) + 1)
+            break
+    return out
+
+
+def _convert(node: Any, shown: str, problems: list[Problem], lines: list[str]) -> Node:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, ScalarNode):
-        return Node("str", line, col, text=str(node.value), style=node.style)
+        return _scalar(node, lines)
     if isinstance(node, SequenceNode):
-        return Node("seq", line, col, items=[_convert(n, shown, problems) for n in node.value])
+        items = [_convert(n, shown, problems, lines) for n in node.value]
+        return Node("seq", line, col, items=items)
     assert isinstance(node, MappingNode)
     out = Node("map", line, col)
     for key_node, value_node in node.value:
-        key = _convert(key_node, shown, problems)
+        key = _convert(key_node, shown, problems, lines)
         if key.kind != "str":
             problems.append(Problem(shown, key.line, key.col, "a key must be plain text"))
             continue
@@ -209,7 +312,7 @@ def _convert(node: Any, shown: str, problems: list[Problem]) -> Node:
                 )
             )
             continue
-        out.keys[key.text] = (key, _convert(value_node, shown, problems))
+        out.keys[key.text] = (key, _convert(value_node, shown, problems, lines))
     return out
 
 

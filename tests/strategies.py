@@ -11,7 +11,9 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from handouts.check import LONG, SHORT
 from handouts.layout import FontSettings
+from handouts.model import ROUTINE_FIELDS
 from handouts.render.fonts import font_set
 
 settings.register_profile(
@@ -61,23 +63,28 @@ LIST_FIELDS = ("equipment", "benefits", "cautions", "test", "aftercare", "notes"
 VIDEOS = ["https://example.org/v?id=1&t=2", "http://x.y/<b>", "javascript:alert(1)", "", "ftp://a"]
 
 
-def _fields(draw: st.DrawFn, field: st.SearchStrategy[str]) -> dict[str, Any]:
-    """Title, steps, text fields, lists and dosage, each drawn from `field`."""
+def _fields(
+    draw: st.DrawFn, field: st.SearchStrategy[str], short: st.SearchStrategy[str] | None = None
+) -> dict[str, Any]:
+    """Title, steps, text fields, lists and dosage, each drawn from `field` (`short` for the
+    title-like fields, when given)."""
+    short = short if short is not None else field
     data: dict[str, Any] = {
-        "title": draw(field),
+        "title": draw(short),
         "steps": draw(st.lists(field, min_size=1, max_size=20)),
     }
     for key in ("category", "summary"):
         if draw(st.booleans()):
-            data[key] = draw(field)
+            data[key] = draw(short if key == "category" else field)
     for key in LIST_FIELDS:
         if draw(st.booleans()):
-            data[key] = draw(st.lists(field, min_size=0, max_size=8))
+            item = short if ROUTINE_FIELDS[key] == SHORT else field
+            data[key] = draw(st.lists(item, min_size=0, max_size=8))
     if draw(st.booleans()):
         keys = draw(
             st.lists(st.sampled_from(["sets", "reps", "hold", "frequency", "side"]), unique=True)
         )
-        data["dosage"] = {k: draw(field) for k in keys}
+        data["dosage"] = {k: draw(short) for k in keys}
     return data
 
 
@@ -97,4 +104,6 @@ def routine(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def clean_routine(draw: st.DrawFn) -> dict[str, Any]:
     """A routine every field of which can be printed: it must render, and round-trip."""
-    return _fields(draw, text)
+    return _fields(
+        draw, text.map(lambda t: t[:LONG].rstrip()), text.map(lambda t: t[:SHORT].rstrip())
+    )

@@ -48,6 +48,44 @@ CATALOGUE = [
     ("layout extends cycle", ["layouts", "show", "tests/fixtures/layouts/cycle-a.yaml"],
      ["tests/fixtures/layouts/cycle-a.yaml:1:1: layout 'extends' cycle: cycle-a -> cycle-b "
       "-> cycle-a"]),
+    ("comment eating words", ["validate", B + "comment.yaml"],
+     [B + "comment.yaml:4:24: ' #2 (green) tied to a door.' would be dropped as a YAML "
+          "comment; put the whole line in quotes"]),
+    ("comment eating words, handout", ["handout", B + "comment.yaml"],
+     [B + "comment.yaml:4:24: ' #2 (green) tied to a door.' would be dropped as a YAML "
+          "comment; put the whole line in quotes"]),
+    ("list items merged by an indent", ["validate", B + "merged-items.yaml"],
+     [B + "merged-items.yaml:4:4: this line starting with '- ' is read as more of 'steps[1]', "
+          "so two items look merged into one; fix its indent (or quote the text)"]),
+    ("nesting bomb", ["validate", B + "deep-nesting.yaml"],
+     [B + "deep-nesting.yaml:2:57: lists and mappings nested more than 50 deep"]),
+    ("device as the clinic profile", ["--clinic", "/dev/zero", "handout", "sacral-traction"],
+     ["/dev/zero:1:1: is a device, not a regular file; only regular files are read"]),
+    ("folder as the clinic profile", ["--clinic", "data/routines", "handout", "sacral-traction"],
+     ["data/routines:1:1: is a folder, not a file"]),
+    ("text file named as a routine", ["handout", B + "not-yaml.txt"],
+     [B + "not-yaml.txt:1:1: not a YAML data file: routines, booklets and programmes are text "
+          "files ending in .yaml or .yml"]),
+    ("picture named as a routine", ["handout", "data/logo.png"],
+     ["data/logo.png:1:1: not a YAML data file: routines, booklets and programmes are text "
+      "files ending in .yaml or .yml"]),
+    ("picture named as a booklet", ["booklet", "data/logo.png"],
+     ["data/logo.png:1:1: not a YAML data file: routines, booklets and programmes are text "
+      "files ending in .yaml or .yml"]),
+    ("text file named as a programme", ["program", B + "not-yaml.txt"],
+     [B + "not-yaml.txt:1:1: not a YAML data file: routines, booklets and programmes are text "
+          "files ending in .yaml or .yml"]),
+    ("title of 300 words", ["handout", B + "long-title.yaml"],
+     [B + "long-title.yaml:1:8: 'title' is 2,399 characters; the limit is 200"]),
+    ("no such day (--date)", ["handout", "sacral-traction", "--date", "2026-02-30"],
+     ["<--date>:1:1: --date '2026-02-30' is not a real date: February 2026 has 28 days"]),
+    ("no such day (reviewed.on)", ["validate", B + "bad-date.yaml"],
+     [B + "bad-date.yaml:6:7: 'reviewed.on' '2026-02-30' is not a real date: February 2026 "
+          "has 28 days"]),
+    ("id differs from the file name", ["validate", B + "id-mismatch.yaml"],
+     [B + "id-mismatch.yaml:1:5: 'id' says 'sacral-traction' but the file name makes the id "
+          "'id-mismatch' (the library goes by file name); rename the file or change 'id' to "
+          "match"]),
 ]  # fmt: skip
 
 
