@@ -177,23 +177,32 @@ def _crop_marks(
     return ops
 
 
+PRINTABLE_EDGE = 0.25 * 72
+"""Office printers leave about the outer 1/4 in (5 mm) of a sheet blank."""
+
+
 def _fold_marks(boxes: Sequence[Box], width: float, height: float) -> list[str]:
-    """A dashed line at the spine (the sheet's centre) in the margins above and below."""
+    """A dashed line at the spine (the sheet's centre), above and below the pages.
+
+    Where the pages fill the sheet (half-letter on Letter, A5 on A4) there is no room
+    outside them, so the line is drawn over the pages' inner margins instead, starting
+    where an office printer starts printing: the spine's gutter holds no text.
+    """
     if not boxes:
         return []
     spine = width / 2
     _, bottom, _, top = _outer(boxes)
     ops = ["[2 2] 0 d"]
-    if height - top > MARK_OFFSET:
-        ops.append(
-            f"{_n(spine)} {_n(top + MARK_OFFSET)} m "
-            f"{_n(spine)} {_n(min(height, top + MARK_OFFSET + MARK_LENGTH))} l S"
-        )
-    if bottom > MARK_OFFSET:
-        ops.append(
-            f"{_n(spine)} {_n(bottom - MARK_OFFSET)} m "
-            f"{_n(spine)} {_n(max(0.0, bottom - MARK_OFFSET - MARK_LENGTH))} l S"
-        )
+    if height - top > MARK_OFFSET + 3 * MM:
+        start, end = top + MARK_OFFSET, min(height, top + MARK_OFFSET + MARK_LENGTH)
+    else:
+        start, end = height - PRINTABLE_EDGE, height - PRINTABLE_EDGE - MARK_LENGTH
+    ops.append(f"{_n(spine)} {_n(start)} m {_n(spine)} {_n(end)} l S")
+    if bottom > MARK_OFFSET + 3 * MM:
+        start, end = bottom - MARK_OFFSET, max(0.0, bottom - MARK_OFFSET - MARK_LENGTH)
+    else:
+        start, end = PRINTABLE_EDGE, PRINTABLE_EDGE + MARK_LENGTH
+    ops.append(f"{_n(spine)} {_n(start)} m {_n(spine)} {_n(end)} l S")
     ops.append("[] 0 d")
     return ops
 

@@ -274,7 +274,7 @@ def test_available_layouts_say_where_each_comes_from(project: Path) -> None:
     assert rows["card-wallet"] == (
         "card-wallet",
         "card",
-        "Wallet card 3.5 x 2 in, 10 per Letter sheet",
+        "Wallet card 3.5 x 2 in, 8 per Letter sheet",
         "built-in",
     )
     assert rows["letter"][3] == "project: layouts/letter.yaml (overrides built-in)"

@@ -247,6 +247,24 @@ def test_fold_and_crop_marks_of_a_spread(tmp_path: Path) -> None:
     assert xs == {98.0, 694.0}  # 396 - 300 + 2 and 396 + 300 - 2: not the spine
 
 
+def test_fold_marks_where_the_pages_fill_the_sheet(tmp_path: Path) -> None:
+    """Half-letter pages fill a Letter sheet: the fold mark is drawn inside, at the spine,
+    from where an office printer starts printing (1/4 in) inwards, top and bottom."""
+    page = PAGE_SIZES["half-letter"]
+    plan = booklet_plan(8, *page, 792, 612)
+    data = impose(numbered_pdf(8, page), plan, (792, 612), Marks(crop=True, fold=True))
+    sound(data, tmp_path)
+    for side in range(4):
+        ops = sheet_ops(data, side)
+        fold = re.findall(r"\[2 2\] 0 d(.*?)\[\] 0 d", ops, re.S)[0]
+        lines = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", fold)
+        ys = sorted((float(y0), float(y1)) for x0, y0, x1, y1 in lines if x0 == x1 == "396")
+        assert len(ys) == 2, ops
+        (b0, b1), (t0, t1) = ys
+        assert (b0, t0) == (18, 612 - 18)  # starts at the printable edge
+        assert b1 == pytest.approx(18 + 17.01, abs=0.01) and t1 == pytest.approx(594 - 17.01, abs=0.01)
+
+
 # -- cards ----------------------------------------------------------------------------------
 def test_card_sheet_front_slots_and_mirrored_backs(tmp_path: Path) -> None:
     grid = wallet_grid()
@@ -488,7 +506,7 @@ def test_office_card_sheets_from_the_cli(project: Path, size: str, tmp_path: Pat
     result = run("card", "sacral-traction", "--size", size, "-o", "s.pdf")
     assert result.exit_code == 0, result.output
     reader = PdfReader(project / "s.pdf", strict=True)
-    expected = {"wallet": 10, "eu": 10, "index": 4, "a7": 8}[size]
+    expected = {"wallet": 8, "eu": 9, "index": 3, "a7": 8}[size]
     sheet = PAGE_SIZES["a4" if size in ("eu", "a7") else "letter"]
     assert len(reader.pages) == 2
     for page in reader.pages:
@@ -504,4 +522,4 @@ def test_build_writes_the_card_sheet(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "out/sacral-traction.card.pdf" in result.stdout.splitlines()
     reader = PdfReader(project / "out/sacral-traction.card.pdf")
-    assert reader.pages[0].extract_text().count("Sacral Traction") == 10
+    assert reader.pages[0].extract_text().count("Sacral Traction") == 8
