@@ -37,7 +37,7 @@ from .impose import Box, Flip, Matrix, Placement, SheetSide, then, translate, tu
 
 MM = 72 / 25.4
 MARK_OFFSET = 3 * MM
-"""Crop marks start this far from the trim (PRINT-AND-PATIENTS.md: about 3 mm) ..."""
+"""Crop marks start this far from the trim (docs/print-and-patients.md: about 3 mm) ..."""
 MARK_LENGTH = 6 * MM
 """... and are about 6 mm long."""
 MARK_ROOM = MARK_OFFSET + 3 * MM

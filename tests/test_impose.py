@@ -31,7 +31,7 @@ from handouts.sheets import MARK_ROOM
 LETTER, A4 = PAGE_SIZES["letter"], PAGE_SIZES["a4"]
 FLIPS: tuple[Flip, Flip] = ("long", "short")
 
-# The counts of PRINT-AND-PATIENTS.md, with the margins the brief gives:
+# The counts of docs/print-and-patients.md, with the margins the brief gives:
 # name: (sheet, card w, h, margin, allow_rotate) -> (cols, rows, rotation)
 SHEETS: dict[str, tuple[tuple[float, float], float, float, float, bool, tuple[int, int, int]]] = {
     "wallet on Letter": (LETTER, 3.5 * INCH, 2 * INCH, 0.25 * INCH, False, (2, 5, 0)),
@@ -79,7 +79,7 @@ def test_cards_per_sheet(name: str) -> None:
 
 
 def test_counts_from_the_print_table() -> None:
-    """PRINT-AND-PATIENTS.md: wallet 10 on Letter, index 4, A7 8 on A4, EU 10 (9 w/ bleed)."""
+    """docs/print-and-patients.md: wallet 10 on Letter, index 4, A7 8 on A4, EU 10 (9 w/ bleed)."""
     assert fit_grid(*LETTER, 252, 144, margin=18, gutter=0, allow_rotate=False).capacity == 10
     assert fit_grid(*LETTER, 216, 360, margin=18, gutter=0).capacity == 4
     assert fit_grid(*A4, 74 * MM, 105 * MM, margin=0, gutter=0).capacity == 8
