@@ -238,3 +238,29 @@ def test_sigterm_and_sighup_leave_no_temporary_files(project: Path) -> None:
         assert _leftovers(project) == [], i
     for pdf in out.rglob("*.pdf"):
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF"), pdf
+
+
+def test_same_input_same_bytes_whatever_the_folder_or_spelling(project: Path) -> None:
+    """From the project root, from a subfolder, through --project, with the routine named by
+    id, by a relative path with '..' in it, or by an absolute path: the same bytes."""
+    from .test_project import run_in
+
+    made = []
+    spellings = [
+        (project, ["handout", "sacral-traction", "-o", "a.pdf"]),
+        (project / "data", ["handout", "routines/../routines/sacral-traction.yaml", "-o", "b.pdf"]),
+        (project.parent, ["--project", str(project), "handout",
+                          str(project / "data/routines/sacral-traction.yaml"), "-o", "c.pdf"]),
+    ]  # fmt: skip
+    for where, args in spellings:
+        result = run_in(where, *args)
+        assert result.exit_code == 0, result.output
+        made.append((where / args[-1]).read_bytes())
+    assert made[0] == made[1] == made[2]
+    for where in (project, project / "data" / "routines"):
+        assert run_in(where, "booklet", "lower-back").exit_code == 0
+        assert run_in(where, "card", "sacral-traction").exit_code == 0
+        made.append((project / "out/lower-back.booklet.pdf").read_bytes())
+        made.append((project / "out/sacral-traction.card.pdf").read_bytes())
+    assert made[3] == made[5] and made[4] == made[6]
+    (project.parent / "c.pdf").unlink()
