@@ -28,7 +28,7 @@ from .yamlsrc import Node, did_you_mean, read_yaml
 MM = 72 / 25.4
 INCH = 72.0
 PAGE_SIZES: dict[str, tuple[float, float]] = {
-    # Exact sizes in PostScript points (72/in); see docs/print-and-patients.md "Paper and card sizes".
+    # Exact sizes in PostScript points (72/in): docs/print-and-patients.md, "Units and paper sizes".
     "letter": (612.0, 792.0),
     "legal": (612.0, 1008.0),
     "half-letter": (396.0, 612.0),

@@ -262,7 +262,9 @@ def test_fold_marks_where_the_pages_fill_the_sheet(tmp_path: Path) -> None:
         assert len(ys) == 2, ops
         (b0, b1), (t0, t1) = ys
         assert (b0, t0) == (18, 612 - 18)  # starts at the printable edge
-        assert b1 == pytest.approx(18 + 17.01, abs=0.01) and t1 == pytest.approx(594 - 17.01, abs=0.01)
+        assert b1 == pytest.approx(18 + 17.01, abs=0.01) and t1 == pytest.approx(
+            594 - 17.01, abs=0.01
+        )
 
 
 # -- cards ----------------------------------------------------------------------------------
