@@ -89,6 +89,16 @@ def current_project(required: bool = True) -> Project:
     return open_project(**{k: where.get(k) for k in PROJECT_KEYS}, required=required)
 
 
+def printing_project() -> Project:
+    """The project of a command that prints: warned when nothing says "stop and call us"."""
+    from .project import safety_warnings
+
+    project = current_project()
+    for problem in safety_warnings(project):
+        click.echo(str(problem), err=True)
+    return project
+
+
 def shown(path: Path) -> str:
     from .output import shown as show
 
@@ -185,7 +195,7 @@ def handout(
 
     personal = _personal(patient, clinician, date, note)
     request = HandoutRequest(routines, layout, language, personal, output)
-    target = plan(current_project(), request)
+    target = plan(printing_project(), request)
     echo_written(write_atomic(p, d) for p, d in target.render().items())
 
 
@@ -211,7 +221,7 @@ def program(
     from .output import write_atomic
     from .products.program import ProgramRequest, plan
 
-    target = plan(current_project(), ProgramRequest(program_file, layout, language, cards, output))
+    target = plan(printing_project(), ProgramRequest(program_file, layout, language, cards, output))
     for warning in target.notes():
         click.echo(warning, err=True)
     echo_written(write_atomic(p, d) for p, d in target.render().items())
@@ -279,7 +289,7 @@ def card(
     request = CardRequest(
         routines, size, sheet, duplex, bleed, crop_marks, copies, language, output
     )
-    target = plan(current_project(), request)
+    target = plan(printing_project(), request)
     made = target.render()
     for note in target.notes():
         click.echo(note, err=True)
@@ -344,7 +354,7 @@ def booklet(
         request.manifest, request.title, request.refs, request.follow, page_size, layout,
         impose, creep, right_hand, language, output,
     )  # fmt: skip
-    target = plan(current_project(), request)
+    target = plan(printing_project(), request)
     count = len(target.routines)
     if count >= 20 and sys.stderr.isatty():
         with click.progressbar(length=count * 2, label="Setting pages", file=sys.stderr) as bar:
@@ -358,9 +368,10 @@ def booklet(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1): for CI.")
 @project_options
 @reports_errors
-def validate(paths: tuple[Path, ...]) -> None:
+def validate(paths: tuple[Path, ...], strict: bool) -> None:
     """Check routine files or folders without printing anything.
 
     With no PATHS: every routine, booklet and programme in DATA, and the clinic profile.
@@ -372,6 +383,9 @@ def validate(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem), err=True)
     if report.problems:
         raise HandoutsError(report.problems)
+    if strict and report.warnings:
+        click.echo(f"{len(report.warnings)} warning(s), and --strict makes them fail", err=True)
+        sys.exit(1)
     click.echo(f"{report.checked} file(s) OK")
 
 
@@ -402,7 +416,7 @@ def build() -> None:
     """
     from .build import run
 
-    project = current_project()
+    project = printing_project()
     result = run(project)
     for note in result.notes:
         click.echo(note, err=True)

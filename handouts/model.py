@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -240,10 +242,32 @@ class Clinic:
     safety: Text | None = None  # "Stop and call us if..."
     logo: Image | None = None
     path: str = ""
+    # `safety:` and `disclaimer:` may be given per language ({en: ..., es: ...}); then the
+    # fields above hold the English (or first) one until `in_language` picks.
+    translations: dict[str, dict[str, Text]] = field(default_factory=dict)
 
     def texts(self) -> list[Text]:
         fields = (self.name, self.phone, self.address, self.website, self.disclaimer, self.safety)
         return [t for t in fields if t is not None]
+
+    def in_language(self, language: str) -> tuple[Clinic, list[str]]:
+        """The profile with the safety text and disclaimer of `language`, and a warning for
+        each that the profile gives in other languages but not in this one."""
+        primary = language.split("-")[0].lower()
+        chosen: dict[str, Text] = {}
+        warnings = []
+        for name, by_language in sorted(self.translations.items()):
+            if primary in by_language:
+                chosen[name] = by_language[primary]
+                continue
+            fallback = "en" if "en" in by_language else next(iter(by_language))
+            chosen[name] = by_language[fallback]
+            given = by_language[fallback]
+            warnings.append(
+                f"{given.path}:{given.line}:{given.col}: warning: no '{name}' text in "
+                f"'{primary}' (given: {', '.join(by_language)}); printing the '{fallback}' one"
+            )
+        return dataclasses.replace(self, **chosen), warnings  # type: ignore[arg-type]
 
 
 CLINIC_FIELDS: dict[str, int] = {
@@ -251,21 +275,40 @@ CLINIC_FIELDS: dict[str, int] = {
     "safety": LONG, "logo": SHORT,
 }  # fmt: skip
 CLINIC_KEYS = tuple(CLINIC_FIELDS)
+TRANSLATED = ("safety", "disclaimer")
+"""Clinic texts that may be given once per language."""
 
 
 def clinic_from_source(src: Source, check_image: ImageCheck | None = None) -> Clinic:
     c = Checker(src.path)
     keys = c.mapping(src.root, CLINIC_KEYS, what="the clinic profile")
     values: dict[str, object] = {}
+    translations: dict[str, dict[str, Text]] = {}
     for name in CLINIC_KEYS[:-1]:
-        if name in keys:
-            values[name] = c.text(keys[name], name, limit=CLINIC_FIELDS[name])
+        if name not in keys:
+            continue
+        node = keys[name]
+        if name in TRANSLATED and node.kind == "map":
+            by_language = {}
+            for tag, value in c.mapping(node, [k for k in node.keys], what=name).items():
+                key_node = node.keys[tag][0]
+                if not re.fullmatch(LANG_RE, tag):
+                    c.error(key_node, f"'{tag}' in '{name}' is not a language tag like en or es")
+                    continue
+                text = c.text(value, f"{name}.{tag}", limit=CLINIC_FIELDS[name])
+                if text is not None:
+                    by_language[tag.split("-")[0].lower()] = text
+            if by_language:
+                translations[name] = by_language
+                values[name] = by_language.get("en") or next(iter(by_language.values()))
+            continue
+        values[name] = c.text(node, name, limit=CLINIC_FIELDS[name])
     if "logo" in keys:
         values["logo"] = image_from_node(
             c, keys["logo"], "logo", check_image, limit=CLINIC_FIELDS["logo"]
         )
     c.done()
-    return Clinic(path=src.path, **values)  # type: ignore[arg-type]
+    return Clinic(path=src.path, translations=translations, **values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

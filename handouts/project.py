@@ -214,6 +214,27 @@ class Project:
         return "" if self.file else "; give --data or run `handouts init`"
 
 
+SAFETY_HINT = (
+    "so nothing printed tells the patient when to stop and call you; add a 'safety:' line "
+    "(`handouts init` writes an example)"
+)
+
+
+def safety_warnings(project: Project) -> list[Problem]:
+    """A project that prints no "Stop and call us" text is warned on every printing command."""
+    if not project.data_dir.is_dir():
+        return []  # the command says the folder is missing
+    clinic = project.clinic()
+    if clinic.safety is not None:
+        return []
+    if not clinic.path:
+        where = project.clinic_file or project.data_dir / "clinic.yaml"
+        return [Problem(shown(where), 1, 1, f"warning: no clinic profile, {SAFETY_HINT}")]
+    return [
+        Problem(clinic.path, 1, 1, f"warning: the clinic profile has no safety text, {SAFETY_HINT}")
+    ]
+
+
 def named_file(ref: str, named: dict[str, Path], what: str) -> Path:
     """A file given by path, or by its name in the data folder."""
     path = Path(ref)

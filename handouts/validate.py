@@ -12,7 +12,7 @@ from .library import link_warnings, load_routine, yaml_files_under
 from .model import Routine
 from .products.common import layout_fonts
 from .program import check_ids, load_program
-from .project import Project
+from .project import Project, safety_warnings
 from .render.fonts import glyph_problems
 
 
@@ -61,8 +61,11 @@ def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
         def check_program(path: Path) -> None:
             check_ids(load_program(path, library_files), library_files)
 
+        def check_clinic(_: Path) -> None:
+            report.warnings += safety_warnings(project)
+
         checks: list[tuple[Callable[[Path], object], Path]] = [
-            (lambda _: project.clinic(), project.data_dir / "clinic.yaml"),
+            (check_clinic, project.data_dir / "clinic.yaml"),
             *[(check_booklet, p) for p in project.booklet_files().values()],
             *[(check_program, p) for p in project.program_files().values()],
         ]

@@ -1,0 +1,60 @@
+"""The "Stop and call us" line: a project without one is told so on every printing command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import run, write
+
+NO_PROFILE = (
+    "data/clinic.yaml:1:1: warning: no clinic profile, so nothing printed tells the patient "
+    "when to stop and call you; add a 'safety:' line (`handouts init` writes an example)"
+)
+NO_SAFETY = (
+    "data/clinic.yaml:1:1: warning: the clinic profile has no safety text, so nothing printed "
+    "tells the patient when to stop and call you; add a 'safety:' line (`handouts init` "
+    "writes an example)"
+)
+
+
+@pytest.fixture(params=["no profile", "no safety"])
+def unsafe(request: pytest.FixtureRequest, project: Path) -> str:
+    clinic = project / "data/clinic.yaml"
+    if request.param == "no profile":
+        clinic.unlink()
+        return NO_PROFILE
+    write(clinic, "name: Riverside Physiotherapy\nphone: (555) 010-4477\n")
+    return NO_SAFETY
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["handout", "sacral-traction"],
+        ["card", "sacral-traction"],
+        ["booklet", "lower-back"],
+        ["program", "ann-lee"],
+        ["build"],
+    ],
+)
+def test_every_printing_command_warns(unsafe: str, args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines().count(unsafe) == 1
+
+
+def test_validate_warns_and_strict_fails(unsafe: str) -> None:
+    plain = run("validate")
+    assert plain.exit_code == 0 and unsafe in plain.stderr.splitlines()
+    strict = run("validate", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[-1].endswith("and --strict makes them fail")
+
+
+def test_a_project_with_a_safety_text_is_not_warned(project: Path) -> None:
+    result = run("handout", "sacral-traction")
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    checked = run("validate")
+    assert checked.exit_code == 0 and "safety" not in checked.stderr
