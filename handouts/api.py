@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from reportlab.platypus import Flowable
-
+from . import jobs
 from .booklet import (
     Booklet,
     booklet_files,
@@ -18,10 +17,9 @@ from .booklet import (
     follow_chain,
     load_booklet,
 )
-from .check import Text
 from .errors import DataError, HandoutsError, Problem, RenderError
 from .impose import Flip, Grid, booklet_plan, card_plan, fit_grid, pad_pages
-from .layout import BUILTIN_LAYOUTS, PAGE_SIZES, Layout, load_labels
+from .layout import BUILTIN_LAYOUTS, PAGE_SIZES, Layout
 from .layout import load_layout as _load_layout
 from .library import (
     DATA_DIR,
@@ -43,13 +41,10 @@ from .program import (
     program_files,
     warnings,
 )
-from .render.booklet import BookletJob, render_booklet
-from .render.card import CardJob, render_cards
-from .render.common import Meta, Styles
-from .render.fonts import FontSet, check_glyphs, font_set, glyph_problems
-from .render.handout import HandoutJob, render_handout
-from .render.text import plain
-from .render.tracking import tracking_page
+from .render.booklet import render_booklet
+from .render.card import render_cards
+from .render.fonts import FontSet, glyph_problems, load_fonts
+from .render.handout import render_handout
 from .sheets import MARK_ROOM, Marks, impose
 from .yamlsrc import did_you_mean
 
@@ -88,10 +83,6 @@ def load_routines(refs: Sequence[str], ctx: Context) -> list[Routine]:
     return routines
 
 
-def label_texts(labels: dict[str, str], layout: Layout) -> list[Text]:
-    return [Text(v, layout.source or "layout", 1, 1) for v in labels.values()]
-
-
 def titles_in(data_dir: Path, extra: Iterable[Routine]) -> dict[str, str]:
     """Titles for Previous / Next: the routines at hand, and the library where it loads."""
     titles = {r.id: str(r.title) for r in extra}
@@ -104,21 +95,8 @@ def titles_in(data_dir: Path, extra: Iterable[Routine]) -> dict[str, str]:
     return titles
 
 
-def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, str], FontSet]:
-    """The labels and fonts a product prints with, once every character is known to print."""
-    labels = load_labels(lang, layout)
-    fonts = layout_fonts(layout)
-    check_glyphs(texts + label_texts(labels, layout), fonts)
-    return labels, fonts
-
-
 def layout_fonts(layout: Layout) -> FontSet:
-    return font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
-
-
-def clinic_logo(clinic: Clinic) -> Path | None:
-    """The clinic's logo file (checked when the profile was loaded), if it has one."""
-    return Path(clinic.path).parent / clinic.logo.path if clinic.logo else None
+    return load_fonts(jobs.layout_font_files(layout))
 
 
 def render_handout_pdf(
@@ -134,38 +112,7 @@ def render_handout_pdf(
 
     With a programme: its notes per routine, and a tracking page at the end.
     """
-    lang = language or routines[0].language
-    texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
-    if program is not None:
-        texts += program.texts()
-    labels, fonts = prepared(layout, lang, texts)
-    meta = Meta(
-        title=" \u00b7 ".join(plain(r.title) for r in routines),
-        author=str(clinic.name or routines[0].author or ""),
-        subject=str(routines[0].category or ""),
-        lang=lang,
-    )
-    notes: dict[str, Text] = {}
-    extra = None
-    if program is not None:
-        notes = {str(e.id): e.note for e in program.entries if e.note is not None}
-
-        def extra(styles: Styles) -> list[Flowable]:
-            return tracking_page(routines, layout, fonts, labels, styles)
-
-    job = HandoutJob(
-        routines,
-        layout,
-        fonts,
-        labels,
-        clinic,
-        personal,
-        titles,
-        meta,
-        logo=clinic_logo(clinic),
-        routine_notes=notes,
-        extra=extra,
-    )
+    job = jobs.handout_job(routines, layout, clinic, personal, titles, language, program)
     return render_handout(job)
 
 
@@ -266,16 +213,7 @@ def render_card_pdf(
     language: str | None = None,
 ) -> bytes:
     """The print-shop file: one card side per page at trim + bleed, fronts and backs."""
-    lang = language or routines[0].language
-    texts = [t for r in routines for t in r.texts()] + clinic.texts()
-    labels, fonts = prepared(layout, lang, texts)
-    meta = Meta(
-        title=" \u00b7 ".join(plain(r.title) for r in routines) + " (pocket card)",
-        author=str(clinic.name or routines[0].author or ""),
-        subject=str(routines[0].category or ""),
-        lang=lang,
-    )
-    job = CardJob(routines, layout, fonts, labels, clinic, meta, from_steps, clinic_logo(clinic))
+    job = jobs.card_job(routines, layout, clinic, from_steps=from_steps, language=language)
     return render_cards(job)
 
 
@@ -410,22 +348,9 @@ def booklet_pdfs(
     check_routine_ids(booklet, files)
     routines = [load_routine(files[str(rid)]) for rid in booklet.routine_ids()]
     layout = booklet_layout(booklet, options)
-    overrides: dict[str, Any] = dict(booklet.clinic)
-    clinic = dataclasses.replace(ctx.clinic(), **overrides)
-    lang = options.language or (routines[0].language if routines else "en")
-    texts = [t for r in routines for t in r.texts()] + booklet.texts() + clinic.texts()
-    labels, fonts = prepared(layout, lang, texts)
-    meta = Meta(plain(booklet.title), str(clinic.name or ""), str(booklet.subtitle or ""), lang)
     titles = titles_in(ctx.data_dir, routines)
-    handout_job = HandoutJob(
-        routines, layout, fonts, labels, clinic, Personal(), titles, meta, logo=clinic_logo(clinic)
-    )
-    cover = (
-        Path(booklet.path).parent / booklet.cover_image.path
-        if booklet.cover_image is not None
-        else None
-    )
-    rendered = render_booklet(BookletJob(booklet, routines, handout_job, cover, progress))
+    job = jobs.booklet_job(booklet, routines, layout, ctx.clinic(), titles, options.language)
+    rendered = render_booklet(job, progress)
     result = BookletResult(pages=rendered.pages)
     out = {"reading": rendered.pdf}
     if options.impose == "saddle":
