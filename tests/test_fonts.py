@@ -228,3 +228,50 @@ def test_a_qr_code_still_encodes_its_address(project: Path) -> None:
     rects = _uncompressed(project / "q.pdf").count(b" re f")
     dark = sum(sum(row) for row in code.modules())
     assert rects >= len(code.modules()) and rects <= dark  # runs of dark modules, one each
+
+
+def _subsets(pdf: Path) -> dict[str, set[str]]:
+    """/BaseFont of every font in the file -> sha256 of each font program under that name."""
+    import hashlib
+
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    out: dict[str, set[str]] = {}
+    seen: set[tuple[int, int]] = set()
+
+    def walk(node: object) -> None:  # every object reachable from the catalog
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                return
+            seen.add(key)
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            if node.get("/Type") == "/Font" and "/FontDescriptor" in node:
+                program = node["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+                digest = hashlib.sha256(program.get_data()).hexdigest()
+                out.setdefault(str(node["/BaseFont"]), set()).add(digest)
+            for key, value in node.items():
+                if key != "/Parent":
+                    walk(value)
+        elif isinstance(node, ArrayObject):
+            for value in node:
+                walk(value)
+
+    walk(PdfReader(pdf).trailer["/Root"])
+    return out
+
+
+def test_a_booklet_never_gives_two_font_subsets_one_name(project: Path) -> None:
+    assert run("booklet", "lower-back", "-o", "b.pdf", "--impose", "saddle",
+               "--page-size", "half-letter").exit_code == 0  # fmt: skip
+    for name in ("b.pdf", "b-print.pdf"):
+        subsets = _subsets(project / name)
+        assert {n: len(d) for n, d in subsets.items() if len(d) > 1} == {}, name
+        regular = [n for n in subsets if n.endswith("+DejaVuSans")]
+        assert len(regular) >= 2, subsets  # front, body and back each have their own
+        assert all(n[1:7].isalpha() and n[1:7].isupper() and n[7] == "+" for n in subsets)
+    first = (project / "b.pdf").read_bytes()
+    assert run("booklet", "lower-back", "-o", "again.pdf", "--impose", "saddle",
+               "--page-size", "half-letter").exit_code == 0  # fmt: skip
+    assert (project / "again.pdf").read_bytes() == first  # the names are reproducible
