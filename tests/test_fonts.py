@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from handouts.errors import RenderError
+
 from .conftest import run, write
 
 CJK = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian: fonts-wqy-microhei
@@ -275,3 +277,27 @@ def test_a_booklet_never_gives_two_font_subsets_one_name(project: Path) -> None:
     assert run("booklet", "lower-back", "-o", "again.pdf", "--impose", "saddle",
                "--page-size", "half-letter").exit_code == 0  # fmt: skip
     assert (project / "again.pdf").read_bytes() == first  # the names are reproducible
+
+
+def test_single_lines_wrap_break_long_words_and_shorten_within_their_width() -> None:
+    from handouts.layout import FontSettings
+    from handouts.render.fonts import font_set
+    from handouts.render.text import Ink
+
+    fonts = font_set(FontSettings())
+    ink = Ink(fonts, "layout")
+    text = "Pat " + "A" + "b" * 79 + " Lee\nSmith"
+    lines = ink.wrap(text, fonts.regular, 11, 200)
+    assert len(lines) >= 3 and lines[0].startswith("Pat Abb")  # the long word starts there
+    assert all(ink.width(line, fonts.regular, 11) <= 200 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+    short = ink.shortened(text, fonts.regular, 11, 120)
+    assert short.endswith("\u2026") and ink.width(short, fonts.regular, 11) <= 120
+    assert short.startswith("Pat Abb")
+    assert ink.runs("Ann\nLee", fonts.regular) == [(fonts.regular, "Ann Lee")]
+    with pytest.raises(RenderError) as caught:
+        ink.runs("Stretch 慢", fonts.regular)
+    assert str(caught.value) == (
+        "layout:1:9: the font cannot draw U+6162 CJK UNIFIED IDEOGRAPH-6162; "
+        "add a font that covers it to the layout or remove the character"
+    )

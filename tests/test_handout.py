@@ -16,7 +16,7 @@ from handouts.layout import PAGE_SIZES
 from handouts.library import load_routine
 from handouts.render.text import plain
 
-from .conftest import SEED, missing_in_order, pdf_text, run, words, write
+from .conftest import SEED, glyphs, missing_in_order, pdf_text, run, words, write
 
 
 def _text_sizes(path: Path) -> list[tuple[float, str]]:
@@ -259,3 +259,75 @@ def test_pdf_is_structurally_sound(project: Path) -> None:
         check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
         assert "WARNING" not in check.stdout + check.stderr
+
+
+# -- text never leaves the page ------------------------------------------------------------
+WORD = "A" + "b" * 79  # 80 letters, no break opportunity
+URL = "https://example.com/" + "x" * 90
+
+
+def _everywhere(project: Path) -> None:
+    """A routine with an unbreakable word in every field; the clinic's web address (printed
+    beside the logo) a long unbreakable URL."""
+    write(
+        project / "data/routines/lw.yaml",
+        f"title: Title {WORD}\ncategory: Cat {WORD}\nsummary: Sum {WORD}\n"
+        f"equipment: [Eq {WORD}]\nsteps:\n  - Step {WORD}\ncautions: [Caut {WORD}]\n"
+        f'dosage: {{sets: "S{WORD}"}}\nvideo: {URL}\nsource: Src {WORD}\n'
+        f"notes: [Note {WORD}]\nquick_reference: [QR {WORD}]\n",
+    )
+    clinic = project / "data/clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("https://riverside-physio.example", URL))
+
+
+def _outside(pdf: Path, box: tuple[float, float, float, float]) -> list[tuple[int, str, float]]:
+    x0, y0, x1, y1 = box
+    return [
+        (n, g.text, round(min(g.x0, g.x1), 1))
+        for n, page in enumerate(glyphs(pdf), start=1)
+        for g in page
+        if g.x0 < x0 - 0.01 or g.x1 > x1 + 0.01 or g.y0 < y0 - 0.01 or g.y1 > y1 + 0.01
+    ]
+
+
+def test_long_unbreakable_words_stay_inside_the_safe_area(project: Path) -> None:
+    _everywhere(project)
+    commands = [
+        ("handout", "lw", "--patient", f"Pat {WORD}", "-o", "h.pdf"),
+        ("handout", "lw", "--patient", f"Pat{WORD}", "--layout", "a4", "-o", "a4.pdf"),
+        ("booklet", "--title", f"Book {WORD}", "lw", "sacral-traction", "-o", "b.pdf"),
+    ]  # fmt: skip
+    for args in commands:
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+    edge = 0.25 * 72
+    for name in ("h.pdf", "a4.pdf", "b.pdf"):
+        for n, page in enumerate(PdfReader(project / name).pages):
+            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            found = _outside(project / name, (edge, edge, w - edge, h - edge))
+            assert [g for g in found if g[0] == n + 1] == [], name
+    text = " ".join(pdf_text(project / "h.pdf").split())
+    assert "Pat Abbb" in text and "https://example.com/xxx" in text
+
+
+def test_long_unbreakable_words_stay_inside_the_card_safe_area(project: Path) -> None:
+    from handouts.render.card import safe_box
+
+    _everywhere(project)
+    for size in ("wallet", "index"):
+        result = run("card", "lw", "--size", size, "--sheet", "none", "-o", f"{size}.pdf")
+        assert result.exit_code == 0, result.output
+        box = safe_box(api.card_layout(size))
+        safe = (box.x, box.y, box.x + box.width, box.top)
+        assert _outside(project / f"{size}.pdf", safe) == [], size
+
+
+def test_a_footer_too_long_for_the_bottom_margin_is_refused_with_its_place(
+    project: Path,
+) -> None:
+    result = run("handout", "sacral-traction", "--patient", " ".join([WORD] * 12))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("<--patient>:1:1: the page footer")
+    assert "more than the bottom margin holds" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (project / "out/sacral-traction.pdf").exists()

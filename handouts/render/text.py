@@ -177,12 +177,15 @@ class Ink:
             if current and used + space + word_w <= width:
                 current, used = f"{current} {word}", used + space + word_w
                 continue
-            if current:
-                lines.append(current)
-            current, used = "", 0.0
-            for ch, w in zip(word, widths, strict=True):
-                if current and used + w > width:
+            if word_w <= width or not current or used + space >= width:
+                if current:
                     lines.append(current)
+                current, used = "", 0.0
+            else:  # a word too long for any line starts where this one has room
+                current, used = current + " ", used + space
+            for ch, w in zip(word, widths, strict=True):
+                if current.strip() and used + w > width:
+                    lines.append(current.rstrip())
                     current, used = "", 0.0
                 current, used = current + ch, used + w
         if current:
