@@ -331,3 +331,32 @@ def test_a_footer_too_long_for_the_bottom_margin_is_refused_with_its_place(
     assert "more than the bottom margin holds" in result.stderr
     assert result.stderr.count("\n") == 1
     assert not (project / "out/sacral-traction.pdf").exists()
+
+
+def test_a_title_taller_than_a_page_is_set_in_work_linear_in_its_length(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ReportLab regrouped a keep-with-next title taller than the page without end (over a
+    minute at 100 words, for ever beyond). Counted in flowables handled, not timed."""
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    handled = [0]
+    original = BaseDocTemplate.handle_flowable
+
+    def counting(self: BaseDocTemplate, flowables: list[object]) -> None:
+        handled[0] += 1
+        assert handled[0] < 5000, "layout does not finish"
+        original(self, flowables)
+
+    monkeypatch.setattr(BaseDocTemplate, "handle_flowable", counting)
+    counts = {}
+    for n in (100, 400):
+        title = " ".join(f"word{i}" for i in range(n))
+        write(project / "data/routines/long.yaml", f"title: {title}\nsteps:\n  - Breathe\n")
+        handled[0] = 0
+        result = run("handout", "long", "-o", f"long{n}.pdf")
+        assert result.exit_code == 0, result.output
+        counts[n] = handled[0]
+        printed = words(pdf_text(project / f"long{n}.pdf"))
+        assert missing_in_order(words(title), printed) == []
+    assert counts[400] <= 4 * counts[100] + 10, counts

@@ -214,7 +214,9 @@ class _KeepIfItFits(KeepTogether):  # type: ignore[misc]
 class Document(SimpleDocTemplate):  # type: ignore[misc]
     """SimpleDocTemplate whose keep-with-next groups let go when they cannot fit a page."""
 
-    keepTogetherClass = _KeepIfItFits
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("keepTogetherClass", _KeepIfItFits)  # an init argument in ReportLab
+        super().__init__(*args, **kwargs)
 
 
 def build_pdf(
