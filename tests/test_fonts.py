@@ -301,3 +301,34 @@ def test_single_lines_wrap_break_long_words_and_shorten_within_their_width() -> 
         "layout:1:9: the font cannot draw U+6162 CJK UNIFIED IDEOGRAPH-6162; "
         "add a font that covers it to the layout or remove the character"
     )
+
+
+SERIF = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@pytest.mark.skipif(not (SERIF / "DejaVuSerif.ttf").is_file(), reason="fonts-dejavu-extra")
+def test_characters_handouts_prints_itself_are_checked_too(project: Path) -> None:
+    """DejaVu Serif has no U+26A0 for the cautions heading: a fallback draws it, and without
+    one the handout is refused instead of printing a box."""
+    faces = "".join(
+        f"  {key}: {SERIF / name}\n"
+        for key, name in (("regular", "DejaVuSerif.ttf"), ("bold", "DejaVuSerif-Bold.ttf"),
+                          ("italic", "DejaVuSerif-Italic.ttf"),
+                          ("bold_italic", "DejaVuSerif-BoldItalic.ttf"))
+    )  # fmt: skip
+    write(project / "layouts/serif.yaml", f"extends: letter\nfonts:\n{faces}")
+    write(
+        project / "layouts/serif-fb.yaml",
+        f"extends: letter\nfonts:\n{faces}  fallback: [DejaVuSans.ttf]\n",
+    )
+    refused = run("handout", "sacral-traction", "--layout", "serif", "-o", "no.pdf")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "layouts/serif.yaml:1:1: the font cannot draw U+26A0 WARNING SIGN; "
+        "add a font that covers it to the layout or remove the character\n"
+    )
+    assert not (project / "no.pdf").exists()
+    assert run("handout", "sacral-traction", "--layout", "serif-fb", "-o", "s.pdf").exit_code == 0
+    chars = drawn(project / "s.pdf")
+    assert ("\u26a0", "DejaVuSans-Bold") not in chars  # not faked in a face without it
+    assert {f for ch, f in chars if ch == "\u26a0"} == {"DejaVuSans"}

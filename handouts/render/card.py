@@ -209,7 +209,8 @@ def plan_front(job: CardRun, routine: Routine) -> FrontPlan:
             bulletColor=color(layout.colors.accent),
         )
         body: list[Flowable] = [
-            job.ink.para(t, step_style, bulletText=f"{i}.") for i, t in enumerate(items, start=1)
+            job.ink.para(t, step_style, bulletText=job.ink.bullet(f"{i}."))
+            for i, t in enumerate(items, start=1)
         ]
         if with_extra and extra is not None:
             warn = _style(

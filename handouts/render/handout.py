@@ -111,7 +111,7 @@ class Section:
 
     def bullets(self, items: Sequence[str], style: object | None = None) -> list[Flowable]:
         st = style or self.s.bullet
-        return [self.p(t, st, bulletText="\u2022") for t in items]
+        return [self.p(t, st, bulletText=self.ink.bullet("\u2022")) for t in items]
 
     def titled(self, key: str, body: list[Flowable]) -> list[Flowable]:
         if not body:
@@ -151,7 +151,8 @@ class Section:
             return []
         s = self.s
         head = s.label("\u26a0 " + self.job.labels["cautions"], s.caution_heading)
-        rows = [[head]] + [[self.p(t, s.caution, bulletText="\u2022")] for t in r.cautions]
+        dot = self.ink.bullet("\u2022")
+        rows = [[head]] + [[self.p(t, s.caution, bulletText=dot)] for t in r.cautions]
         pad = s.body.fontSize * 0.8
         table = self.table(
             rows,
@@ -214,7 +215,7 @@ class Section:
 
     def quick_reference(self, r: Routine) -> list[Flowable]:
         items = [
-            self.p(t, self.s.bullet, bulletText=f"{i}.")
+            self.p(t, self.s.bullet, bulletText=self.ink.bullet(f"{i}."))
             for i, t in enumerate(r.quick_reference, start=1)
         ]
         return self.titled("quick_reference", items)
@@ -293,7 +294,7 @@ class Section:
             bits.append(f"{self.label('reviewed')} {who}{when}")
         if not bits:
             return []
-        return [Spacer(1, 4), Paragraph(" \u00b7 ".join(bits), self.s.small)]
+        return [Spacer(1, 4), Paragraph(self.ink.label(" \u00b7 ").join(bits), self.s.small)]
 
     def neighbours(self, r: Routine) -> list[tuple[str, str, str]]:
         """(label key, routine id, markup of 'Previous: Name') for each neighbour named."""
@@ -312,7 +313,7 @@ class Section:
             return []
         return [
             Spacer(1, self.s.body.spaceAfter),
-            Paragraph("    \u00b7    ".join(parts), self.s.small),
+            Paragraph(self.ink.label("    \u00b7    ").join(parts), self.s.small),
         ]
 
 
@@ -375,7 +376,8 @@ def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]
             bits.append(f"{sec.label(key)}: <b>{sec.p(value).text}</b>")
     out: list[Flowable] = []
     if bits:
-        out.append(Paragraph(" \u00a0\u00a0\u00b7\u00a0\u00a0 ".join(bits), sec.s.body))
+        sep = sec.ink.label(" \u00a0\u00a0\u00b7\u00a0\u00a0 ")
+        out.append(Paragraph(sep.join(bits), sec.s.body))
     notes = [
         sec.p(n)
         for n in (

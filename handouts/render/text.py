@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from ..check import Text
-from ..errors import RenderError
+from ..errors import Problem, RenderError
 from .fonts import FontSet, glyph_problems
 
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
@@ -110,6 +111,19 @@ class Ink:
         if not self.fonts.fallbacks:
             return escape(one_line)
         return _with_fallback(one_line, self.fonts.fallback_for)
+
+    def bullet(self, text: str) -> str:
+        """A bullet or item number: ReportLab sets it in one face, with no fallback, so every
+        character must be in the layout's faces themselves."""
+        for ch in text:
+            if ord(ch) not in self.fonts.main:
+                name = unicodedata.name(ch, "unnamed character")
+                raise RenderError([Problem(
+                    self.where, 1, 1,
+                    f"the layout's fonts cannot draw U+{ord(ch):04X} {name}, which handouts "
+                    "prints as a bullet or number; use fonts that have it",
+                )])  # fmt: skip
+        return text
 
     def para(self, text: str, style: Any, emphasis: str = "italic", **kw: Any) -> Paragraph:
         return Paragraph(self.markup(text, emphasis), style, **kw)
