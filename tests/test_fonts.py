@@ -332,3 +332,18 @@ def test_characters_handouts_prints_itself_are_checked_too(project: Path) -> Non
     chars = drawn(project / "s.pdf")
     assert ("\u26a0", "DejaVuSans-Bold") not in chars  # not faked in a face without it
     assert {f for ch, f in chars if ch == "\u26a0"} == {"DejaVuSans"}
+
+
+def test_faces_whose_files_share_a_name_stay_apart(project: Path) -> None:
+    for folder, name in (("a", "DejaVuSans.ttf"), ("b", "DejaVuSans-Bold.ttf")):
+        (project / folder).mkdir()
+        shutil.copy(SHIPPED / name, project / folder / "Face.ttf")
+    write(
+        project / "layouts/same-name.yaml",
+        f"extends: letter\nfonts:\n  regular: {project / 'a/Face.ttf'}\n"
+        f"  bold: {project / 'b/Face.ttf'}\n",
+    )
+    write(project / "data/routines/b.yaml", "title: Title\nsteps:\n  - plain **strong**\n")
+    assert run("handout", "b", "--layout", "same-name", "-o", "b.pdf").exit_code == 0
+    # Body text in one file, the title and **strong** in the other.
+    assert {font for _, font in drawn(project / "b.pdf")} == {"DejaVuSans", "DejaVuSans-Bold"}

@@ -111,8 +111,10 @@ def load_fonts(files: FontFiles) -> FontSet:
     each other's bold), each fallback under a name derived from its own file.
     """
     faces = (files.regular, files.bold, files.italic, files.bold_italic)
-    family = hashlib.sha256("".join(_digest(f) for f in faces).encode()).hexdigest()[:12]
-    names = [f"H-{Path(f).stem}-{family}" for f in faces]
+    family = hashlib.sha256("".join(_digest(f) for f in faces).encode()).hexdigest()
+    # The file's own digest too: two faces whose files share a name (a/Face.ttf, b/Face.ttf)
+    # must not register under one name; one file serving two faces registers once.
+    names = [f"H-{Path(f).stem}-{_digest(f)[:8]}-{family[:8]}" for f in faces]
     covers = [_register(f, n) for f, n in zip(faces, names, strict=True)]
     regular, bold, italic, bold_italic = names
     for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
