@@ -106,8 +106,8 @@ class Ink:
 
     def label(self, text: str) -> str:
         """Paragraph markup of layout text (labels, numbers): no author markup, one line."""
+        self.check(text)  # before the line breaks go: a data file's text keeps its place
         one_line = single_line(text)
-        self.check(one_line)
         if not self.fonts.fallbacks:
             return escape(one_line)
         return _with_fallback(one_line, self.fonts.fallback_for)
@@ -134,8 +134,8 @@ class Ink:
     # -- single lines drawn on the canvas --------------------------------------------------
     def runs(self, text: str, face: str) -> list[tuple[str, str]]:
         """(font name, characters) runs of one line of `text` set in `face`."""
+        self.check(text)
         line = single_line(text)
-        self.check(line)
         out: list[tuple[str, str]] = []
         for ch in line:
             font = face if ch.isspace() else (self.fonts.fallback_for(ch) or face)
