@@ -1,26 +1,28 @@
 """The `handouts` command: parse options, make one library call, print what was written.
 
 This is the only place an error becomes an exit status: every HandoutsError prints as
-`path:line:col: message` lines on stderr and exits 1, with no traceback.
+`path:line:col: message` lines on stderr and exits 1, with no traceback. The library is
+imported inside each command, so `--help` and `--version` stay quick.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import api
-from .check import DATE_RE, Text
 from .errors import HandoutsError, Problem
-from .layout import describe_layouts, parse_length, show_layout
-from .model import Personal
+
+if TYPE_CHECKING:
+    from .model import Personal
+    from .project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
+PROJECT_KEYS = ("project", "data", "out", "clinic")
 
 
 def reports_errors(func: F) -> F:
@@ -36,56 +38,141 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _option_text(name: str, value: str | None) -> Text | None:
+def _remember(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Project options may come before or after the command; the later one wins."""
+    if value is not None and param.name:
+        ctx.meta.setdefault("handouts.where", {})[param.name] = value
+
+
+def project_options(func: F) -> F:
+    """--project, --data, --out and --clinic, accepted on the group and on every command."""
+    options = [
+        click.option(
+            "--project",
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="The project folder (default: found by walking up to handouts.yaml).",
+        ),
+        click.option(
+            "--data",
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="Folder with routines/, booklets/, programs/, clinic.yaml "
+            "(default: the project's).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="Folder the PDFs are written to (default: the project's out/).",
+        ),
+        click.option(
+            "--clinic",
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="Clinic profile (default: DATA/clinic.yaml).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def current_project() -> Project:
+    from .project import open_project
+
+    where = click.get_current_context().meta.get("handouts.where", {})
+    return open_project(**{k: where.get(k) for k in PROJECT_KEYS})
+
+
+def shown(path: Path) -> str:
+    from .output import shown as show
+
+    return show(path)
+
+
+def echo_written(paths: Iterable[Path]) -> None:
+    for path in paths:
+        click.echo(shown(path))
+
+
+def _option_text(name: str, value: str | None) -> Any:
+    from .check import Text
+
     return Text(value, f"<{name}>", 1, 1) if value else None
 
 
+LANGUAGE_HELP = "Printed labels in this language (en, es, fr, de ...)."
+
+
 @click.group()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Folder with routines/, booklets/, programs/, clinic.yaml.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder where PDFs are written.",
-)
-@click.option(
-    "--clinic",
-    "clinic_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Clinic profile (default: DATA/clinic.yaml).",
-)
+@project_options
 @click.version_option(package_name="handouts")
-@click.pass_context
-def main(ctx: click.Context, data_dir: Path, out_dir: Path, clinic_file: Path | None) -> None:
-    """Exercise routines written once as YAML -> printable handouts, cards and booklets."""
-    ctx.obj = api.Context(data_dir=data_dir, out_dir=out_dir, clinic_file=clinic_file)
+def main() -> None:
+    """Exercise routines written once as YAML -> printable handouts, cards and booklets.
+
+    Run inside a project folder (one with handouts.yaml; `handouts init` makes one).
+    """
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+@reports_errors
+def init(folder: Path) -> None:
+    """Make FOLDER (default: here) a clinic project: settings, clinic profile, examples.
+
+    Never replaces a file that is already there.
+    """
+    from .project import init_project
+
+    result = init_project(folder)
+    for path in result.created:
+        click.echo(f"created {shown(path)}")
+    for path in result.kept:
+        click.echo(f"kept    {shown(path)} (already there)")
+    here = "" if result.root == Path.cwd().absolute() else f"cd {shown(result.root)} && "
+    click.echo(
+        f"Next: fill in {shown(result.root / 'data' / 'clinic.yaml')}, then run "
+        f"`{here}handouts build`."
+    )
+
+
+def _personal(
+    patient: str | None, clinician: str | None, date: str | None, note: str | None
+) -> Personal:
+    import re
+
+    from .check import DATE_RE
+    from .model import Personal
+
+    if date is not None and not re.fullmatch(DATE_RE, date):
+        raise HandoutsError(
+            [Problem("<--date>", 1, 1, f"--date must look like 2026-01-31, not '{date}'")]
+        )
+    return Personal(
+        _option_text("--patient", patient), _option_text("--clinician", clinician),
+        _option_text("--date", date), _option_text("--note", note),
+    )  # fmt: skip
 
 
 @main.command()
 @click.argument("routines", nargs=-1, required=True)
-@click.option("--layout", default="letter", show_default=True, help="Layout name or file.")
+@click.option("--layout", help="Layout name or file (default: the project's).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
 @click.option("--patient", help="Patient's name, printed on every page.")
 @click.option("--clinician", help="Clinician's name.")
 @click.option("--date", "date", help="Date to print, YYYY-MM-DD (never the clock by default).")
 @click.option("--note", help="A note from the clinician, printed under the title.")
-@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
-@click.pass_obj
+@click.option("--language", help=LANGUAGE_HELP)
+@project_options
 @reports_errors
 def handout(
-    ctx: api.Context,
     routines: tuple[str, ...],
-    layout: str,
+    layout: str | None,
     output: Path | None,
     patient: str | None,
     clinician: str | None,
@@ -93,51 +180,53 @@ def handout(
     note: str | None,
     language: str | None,
 ) -> None:
-    """Write a full-page handout for ROUTINES (ids or files) into one PDF."""
-    import re
+    """Write a full-page handout for ROUTINES (ids or files) into one PDF.
 
-    if date is not None and not re.fullmatch(DATE_RE, date):
-        raise HandoutsError(
-            [Problem("<--date>", 1, 1, f"--date must look like 2026-01-31, not '{date}'")]
-        )
-    personal = Personal(
-        _option_text("--patient", patient), _option_text("--clinician", clinician),
-        _option_text("--date", date), _option_text("--note", note),
-    )  # fmt: skip
-    click.echo(api.handout(list(routines), ctx, layout, output, personal, language))
+    With --patient (and --note, --clinician, --date) it goes to out/patients/NAME/.
+    """
+    from .output import write_atomic
+    from .products.handout import HandoutRequest, plan
+
+    personal = _personal(patient, clinician, date, note)
+    request = HandoutRequest(routines, layout, language, personal, output)
+    target = plan(current_project(), request)
+    echo_written(write_atomic(p, d) for p, d in target.render().items())
 
 
 @main.command()
 @click.argument("program_file")
-@click.option("--layout", default="letter", show_default=True, help="Layout name or file.")
-@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
+@click.option("--layout", help="Layout name or file (default: the project's).")
+@click.option("--language", help=LANGUAGE_HELP)
 @click.option("--cards", is_flag=True, help="Also write the matching pocket-card sheet.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
-@click.pass_obj
+@project_options
 @reports_errors
 def program(
-    ctx: api.Context,
     program_file: str,
-    layout: str,
+    layout: str | None,
     language: str | None,
     cards: bool,
     output: Path | None,
 ) -> None:
     """Write one patient's programme: their routines and dosage, and a tracking page.
 
-    PROGRAM_FILE is a file, or a name in DATA/programs.
+    PROGRAM_FILE is a file, or a name in DATA/programs. It goes to out/patients/NAME/.
     """
-    written, warnings = api.program(program_file, ctx, layout, language, output, cards)
-    for warning in warnings:
+    from .output import write_atomic
+    from .products.program import ProgramRequest, plan
+
+    target = plan(current_project(), ProgramRequest(program_file, layout, language, cards, output))
+    for warning in target.notes():
         click.echo(warning, err=True)
-    for path in written:
-        click.echo(path)
+    echo_written(write_atomic(p, d) for p, d in target.render().items())
 
 
 class Length(click.ParamType[float]):
     name = "length"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        from .layout import parse_length
+
         if isinstance(value, float):
             return value
         length = parse_length(str(value))
@@ -150,9 +239,7 @@ class Length(click.ParamType[float]):
 @click.argument("routines", nargs=-1, required=True)
 @click.option(
     "--size",
-    default="wallet",
-    show_default=True,
-    help="Card layout: wallet, eu, index, a7 or any card-*.yaml / file.",
+    help="Card layout: wallet, eu, index, a7 or any card-*.yaml / file (default: the project's).",
 )
 @click.option(
     "--sheet",
@@ -169,37 +256,38 @@ class Length(click.ParamType[float]):
 @click.option(
     "--copies",
     type=click.IntRange(1, 500),
-    default=1,
-    show_default=True,
-    help="Cards of each routine on the office sheet.",
+    help="Cards of each routine on the office sheet (default: as many as fill it).",
 )
-@click.option("--fill", is_flag=True, help="Fill the office sheet with copies.")
-@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
-@click.option(
-    "--from-steps", is_flag=True, help="Print the steps when a routine has no quick_reference."
-)
+@click.option("--language", help=LANGUAGE_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
-@click.pass_obj
+@project_options
 @reports_errors
 def card(
-    ctx: api.Context,
     routines: tuple[str, ...],
-    size: str,
+    size: str | None,
     sheet: str | None,
     duplex: str | None,
     bleed: float | None,
     crop_marks: bool | None,
-    copies: int,
-    fill: bool,
+    copies: int | None,
     language: str | None,
-    from_steps: bool,
     output: Path | None,
 ) -> None:
-    """Write pocket quick-reference cards for ROUTINES: an office sheet or a print-shop file."""
-    options = api.CardOptions(
-        size, sheet, duplex, bleed, crop_marks, from_steps, copies, fill, language
+    """Write pocket quick-reference cards for ROUTINES: an office sheet or a print-shop file.
+
+    A routine without a quick_reference prints its steps.
+    """
+    from .output import write_atomic
+    from .products.card import CardRequest, plan
+
+    request = CardRequest(
+        routines, size, sheet, duplex, bleed, crop_marks, copies, language, output
     )
-    click.echo(api.card(list(routines), ctx, options, output))
+    target = plan(current_project(), request)
+    made = target.render()
+    for note in target.notes():
+        click.echo(note, err=True)
+    echo_written(write_atomic(p, d) for p, d in made.items())
 
 
 @main.command()
@@ -211,22 +299,22 @@ def card(
 @click.option(
     "--page-size",
     type=click.Choice(["letter", "a4", "half-letter", "a5"]),
-    help="Page size (picks layouts/booklet-SIZE.yaml).",
+    help="Page size (picks the layout booklet-SIZE).",
 )
 @click.option("--layout", help="A booklet layout by name or file.")
 @click.option(
     "--impose",
-    type=click.Choice(["saddle"]),
-    help="Also write NAME-print.pdf: sheets to print double-sided, fold and staple.",
+    type=click.Choice(["saddle", "none"]),
+    help="saddle: also write the print version to print double-sided, fold and staple "
+    "(the default when the pages fold from one sheet: half-letter, a5); none: do not.",
 )
 @click.option("--creep", type=Length(), help="Shift per nested sheet, e.g. 0.005in.")
-@click.option("--language", help="Printed labels in this language (en, es, fr, de ...).")
+@click.option("--language", help=LANGUAGE_HELP)
 @click.option("--right-hand", is_flag=True, help="Start every routine on a right-hand page.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
-@click.pass_obj
+@project_options
 @reports_errors
 def booklet(
-    ctx: api.Context,
     items: tuple[str, ...],
     title: str | None,
     follow: str | None,
@@ -243,39 +331,47 @@ def booklet(
     ITEMS is a booklet manifest (a file, or a name in DATA/booklets), or routine ids with
     --title; or use --follow ID.
     """
+    from .output import write_atomic
+    from .products.booklet import BookletRequest, plan
+
     if follow:
-        book = api.booklet_following(follow, ctx, title)
+        request = BookletRequest(follow=follow, title=title)
     elif title:
         if not items:
             raise click.UsageError("give the routines to bundle after --title")
-        book = api.booklet_of(title, list(items), ctx)
+        request = BookletRequest(title=title, refs=items)
     elif len(items) == 1:
-        book = api.find_booklet(items[0], ctx)
+        request = BookletRequest(manifest=items[0])
     else:
         raise click.UsageError("give one booklet manifest, or --title T ROUTINE..., or --follow ID")
-    options = api.BookletOptions(page_size, impose, creep, right_hand, layout, language)
-    count = len(book.routine_ids())
+    request = BookletRequest(
+        request.manifest, request.title, request.refs, request.follow, page_size, layout,
+        impose, creep, right_hand, language, output,
+    )  # fmt: skip
+    target = plan(current_project(), request)
+    count = len(target.routines)
     if count >= 20 and sys.stderr.isatty():
         with click.progressbar(length=count * 2, label="Setting pages", file=sys.stderr) as bar:
-            result = api.booklet(book, ctx, options, output, lambda page: bar.update(1))
+            result = target.make(lambda page: bar.update(1))
     else:
-        result = api.booklet(book, ctx, options, output)
+        result = target.make()
     for warning in result.warnings:
         click.echo(warning, err=True)
-    for path in result.written:
-        click.echo(path)
+    echo_written(write_atomic(p, d) for p, d in result.pdfs.items())
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.pass_obj
+@project_options
 @reports_errors
-def validate(ctx: api.Context, paths: tuple[Path, ...]) -> None:
+def validate(paths: tuple[Path, ...]) -> None:
     """Check routine files or folders without printing anything.
 
     With no PATHS: every routine, booklet and programme in DATA, and the clinic profile.
     """
-    report = api.validate(list(paths), ctx)
+    from .validate import validate as check
+
+    report = check(current_project(), list(paths))
     for problem in report.warnings:
         click.echo(str(problem), err=True)
     if report.problems:
@@ -284,11 +380,13 @@ def validate(ctx: api.Context, paths: tuple[Path, ...]) -> None:
 
 
 @main.command("list")
-@click.pass_obj
+@project_options
 @reports_errors
-def list_(ctx: api.Context) -> None:
+def list_() -> None:
     """List the routines in the library: id, title, category."""
-    lib = api.library(ctx)
+    project = current_project()
+    project.require_data()
+    lib = project.library()
     for routine in lib.routines.values():
         click.echo(f"{routine.id}\t{routine.title}\t{routine.category or ''}")
     for problem in lib.problems:
@@ -298,34 +396,65 @@ def list_(ctx: api.Context) -> None:
 
 
 @main.command()
-@click.option("--layout", default="letter", show_default=True, help="Handout layout.")
-@click.pass_obj
+@project_options
 @reports_errors
-def build(ctx: api.Context, layout: str) -> None:
-    """Build every product for everything in the data folder into the out folder."""
-    result = api.build(ctx, layout)
+def build() -> None:
+    """Build every product for everything in the data folder into the out folder.
+
+    A product that fails is reported and the others are still made; exit status 1 if any
+    failed.
+    """
+    from .build import run
+
+    project = current_project()
+    result = run(project)
     for note in result.notes:
         click.echo(note, err=True)
-    for path in result.written:
-        click.echo(path)
+    echo_written(result.written)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    made = f"{len(result.written)} PDF(s) in {shown(project.out_dir)}"
+    if result.failed:
+        click.echo(
+            f"made {made}; {len(result.failed)} failed: {', '.join(result.failed)}", err=True
+        )
+        sys.exit(1)
+    click.echo(f"made {made}", err=True)
 
 
 @main.group(invoke_without_command=True)
+@project_options
 @click.pass_context
 @reports_errors
 def layouts(ctx: click.Context) -> None:
-    """List the layouts, one line each."""
+    """List the layouts, one line each, and where each comes from."""
     if ctx.invoked_subcommand is None:
-        for name, kind, description, _origin in describe_layouts(api.LAYOUT_SEARCH):
-            click.echo(f"{name}\t{kind}\t{description}")
+        from .layout import describe_layouts
+
+        for name, kind, description, origin in describe_layouts(_layout_search()):
+            click.echo(f"{name}\t{kind}\t{description}\t{origin}")
+
+
+def _layout_search() -> tuple[Path, ...]:
+    """The project's layouts first, then the built-ins; outside a project, the built-ins."""
+    from .layout import BUILTIN_LAYOUTS
+    from .project import NotAProject
+
+    try:
+        return current_project().layout_search
+    except NotAProject:
+        return (BUILTIN_LAYOUTS,)
 
 
 @layouts.command("show")
 @click.argument("name")
+@project_options
 @reports_errors
 def layouts_show(name: str) -> None:
     """Print the fully resolved layout NAME as YAML."""
-    click.echo(show_layout(api.load_layout(name)), nl=False)
+    from .layout import load_layout, show_layout
+
+    click.echo(show_layout(load_layout(name, _layout_search())), nl=False)
 
 
 if __name__ == "__main__":

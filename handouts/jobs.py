@@ -11,17 +11,15 @@ font of the layout draws is a RenderError naming its file, line and column.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .booklet import Booklet
 from .check import Text
-from .errors import DataError, Problem
-from .layout import Layout, load_labels
+from .layout import Layout, label_texts, load_labels
+from .library import prepare_image
 from .model import Clinic, Image, Personal, Routine
-from .program import Program
 from .render.booklet import BookletJob
 from .render.card import CardJob
 from .render.common import Meta, Picture, picture_key
@@ -29,10 +27,6 @@ from .render.fonts import FontFiles, check_glyphs, font_files, load_fonts
 from .render.handout import HandoutJob
 from .render.text import plain
 from .render.tracking import Tracking
-
-
-def label_texts(labels: dict[str, str], layout: Layout) -> list[Text]:
-    return [Text(v, layout.source or "layout", 1, 1) for v in labels.values()]
 
 
 def layout_font_files(layout: Layout) -> FontFiles:
@@ -44,21 +38,15 @@ def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, st
     """The labels and fonts a product prints with, once every character is known to print."""
     labels = load_labels(lang, layout)
     files = layout_font_files(layout)
-    check_glyphs(texts + label_texts(labels, layout), load_fonts(files))
+    check_glyphs(texts + label_texts(lang, layout), load_fonts(files))
     return labels, files
 
 
 def picture(file: str, image: Image, what: str = "image") -> Picture:
-    """A data file's picture by resolved absolute path and content hash (the library has
-    checked that it is inside the data folder and decodes)."""
-    path = (Path(file).resolve().parent / image.path).resolve()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(
-            [Problem(file, image.line, image.col, f"{what} cannot be read: {exc.strerror}")]
-        ) from None
-    return Picture(str(path), hashlib.sha256(data).hexdigest())
+    """A data file's picture by resolved absolute path and the hash of the bytes that
+    print, checked as the library checks it (inside the data folder, printable)."""
+    prepared = prepare_image(image, Path(file), what)
+    return Picture(str(prepared.path), prepared.sha256)
 
 
 def routine_pictures(routines: Sequence[Routine]) -> dict[str, Picture]:
@@ -86,26 +74,22 @@ def handout_job(
     personal: Personal,
     titles: dict[str, str],
     language: str | None = None,
-    program: Program | None = None,
+    notes: dict[str, Text] | None = None,
+    tracking: bool = False,
+    extra_texts: Sequence[Text] = (),
 ) -> HandoutJob:
-    """A handout of one or more routines; with a programme, its notes per routine and a
-    tracking page at the end."""
+    """A handout of one or more routines. For a programme: its notes per routine (routine id
+    -> note), a tracking page at the end, and its own texts (`extra_texts`) checked too."""
     lang = language or routines[0].language
     texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
-    if program is not None:
-        texts += program.texts()
-    labels, fonts = prepared(layout, lang, texts)
+    labels, fonts = prepared(layout, lang, texts + list(extra_texts))
     meta = Meta(
         title=" \u00b7 ".join(plain(r.title) for r in routines),
         author=str(clinic.name or routines[0].author or ""),
         subject=str(routines[0].category or ""),
         lang=lang,
     )
-    notes: dict[str, Text] = {}
-    tracking = None
-    if program is not None:
-        notes = {str(e.id): e.note for e in program.entries if e.note is not None}
-        tracking = Tracking(tuple(r.title for r in routines), layout.handout.tracking_weeks)
+    weeks = layout.handout.tracking_weeks
     return HandoutJob(
         tuple(routines),
         layout,
@@ -116,9 +100,9 @@ def handout_job(
         dict(titles),
         meta,
         logo=clinic_logo(clinic),
-        routine_notes=notes,
+        routine_notes=dict(notes or {}),
         pictures=routine_pictures(routines),
-        tracking=tracking,
+        tracking=Tracking(tuple(r.title for r in routines), weeks) if tracking else None,
     )
 
 

@@ -37,11 +37,41 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
     "a6": (297.6378, 419.5276),
 }
 UNITS = {"pt": 1.0, "in": INCH, "mm": MM, "cm": 10 * MM}
+BUILTIN_LAYOUTS = Path(__file__).resolve().parent / "layouts"
+"""The layouts and label packs (`labels/`) shipped inside the package."""
+DEFAULT_SEARCH: tuple[Path, ...] = (BUILTIN_LAYOUTS,)
 
 
-def _s(default: Any, doc: str, kind: str = "text", **extra: Any) -> Any:
-    """Declare one setting: its default, a one-line doc, and how to read it."""
-    meta = {"doc": doc, "kind": kind, **extra}
+def _length_of(text: str) -> float:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(pt|in|mm|cm)", text)
+    assert m, text
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+def _s(
+    default: Any,
+    doc: str,
+    kind: str = "text",
+    *,
+    min: float | str | None = None,  # the range, as a declaration reads
+    max: float | str | None = None,
+    unit: str = "",
+    **extra: Any,
+) -> Any:
+    """Declare one setting: its default, a one-line doc, how to read it and, for a number,
+    length or page size, its range (lengths as text: min="0.25in"). NaN and infinity are
+    outside every range."""
+    meta: dict[str, Any] = {"doc": doc, "kind": kind, **extra}
+    if kind in ("number", "int", "length", "pagesize"):
+        if min is None or max is None:
+            raise TypeError(f"a {kind} setting needs min and max: {doc}")
+        if kind in ("length", "pagesize"):
+            assert isinstance(min, str) and isinstance(max, str)
+            meta.update(min=_length_of(min), max=_length_of(max), range=(min, max))
+        else:
+            assert not isinstance(min, str) and not isinstance(max, str)
+            suffix = f" {unit}" if unit else ""
+            meta.update(min=float(min), max=float(max), range=(f"{min:g}", f"{max:g}{suffix}"))
     if isinstance(default, list | dict):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -54,40 +84,57 @@ def _section(cls: type, doc: str) -> Any:
 @dataclass(frozen=True)
 class PageSettings:
     size: tuple[float, float] = _s(
-        PAGE_SIZES["letter"], "paper size: a name or '8.5in x 11in'", "pagesize"
+        PAGE_SIZES["letter"],
+        "paper size: a name or '8.5in x 11in'",
+        "pagesize",
+        min="3in",
+        max="20in",
     )
-    margin_top: float = _s(0.9 * INCH, "top margin (the clinic's logo sits inside it)", "length")
-    margin_bottom: float = _s(0.75 * INCH, "bottom margin (the footer sits inside it)", "length")
-    margin_left: float = _s(0.75 * INCH, "left margin", "length")
-    margin_right: float = _s(0.75 * INCH, "right margin", "length")
+    # At least 0.25in: text stays clear of the edge an office printer cannot reach.
+    margin_top: float = _s(
+        0.9 * INCH, "top margin (the clinic's logo sits inside it)", "length", min="0.25in",
+        max="4in",
+    )  # fmt: skip
+    margin_bottom: float = _s(
+        0.75 * INCH, "bottom margin (the footer sits inside it)", "length", min="0.25in",
+        max="4in",
+    )  # fmt: skip
+    margin_left: float = _s(0.75 * INCH, "left margin", "length", min="0.25in", max="4in")
+    margin_right: float = _s(0.75 * INCH, "right margin", "length", min="0.25in", max="4in")
 
 
 @dataclass(frozen=True)
 class FontSettings:
-    regular: str = _s("DejaVuSans.ttf", "TTF for body text (shipped, or a path)")
-    bold: str = _s("DejaVuSans-Bold.ttf", "TTF for headings and **strong** text")
-    italic: str = _s("DejaVuSans-Oblique.ttf", "TTF for *emphasis*")
-    bold_italic: str = _s("DejaVuSans-BoldOblique.ttf", "TTF for strong emphasis")
+    # A font file is shipped (handouts/fonts/), or a path relative to the layout file that
+    # names it, or a path as given: read_layout keeps the one that exists, so a project
+    # layout's own font still works when a built-in layout extends it.
+    regular: str = _s("DejaVuSans.ttf", "TTF for body text (shipped, or a path)", file=True)
+    bold: str = _s("DejaVuSans-Bold.ttf", "TTF for headings and **strong** text", file=True)
+    italic: str = _s("DejaVuSans-Oblique.ttf", "TTF for *emphasis*", file=True)
+    bold_italic: str = _s("DejaVuSans-BoldOblique.ttf", "TTF for strong emphasis", file=True)
     fallback: list[str] = _s(
         [],
         "TTF/TTC files, in order, for characters the faces above lack (e.g. a CJK font)",
         "paths",
+        file=True,
     )
 
 
 @dataclass(frozen=True)
 class TextSettings:
-    body_size: float = _s(12.0, "body text size in points", "number", minimum=5)
-    min_size: float = _s(11.0, "no text on the page is set smaller than this", "number", minimum=5)
-    leading: float = _s(1.35, "line spacing as a multiple of the size", "number", minimum=1)
-    title_size: float = _s(26.0, "routine title size", "number", minimum=5)
-    heading_size: float = _s(15.0, "section heading size", "number", minimum=5)
-    small_size: float = _s(11.0, "footer and caption size", "number", minimum=5)
+    body_size: float = _s(12.0, "body text size", "number", min=6, max=72, unit="pt")
+    min_size: float = _s(
+        11.0, "no text on the page is set smaller than this", "number", min=6, max=72, unit="pt"
+    )
+    leading: float = _s(1.35, "line spacing as a multiple of the size", "number", min=1, max=3)
+    title_size: float = _s(26.0, "routine title size", "number", min=6, max=96, unit="pt")
+    heading_size: float = _s(15.0, "section heading size", "number", min=6, max=72, unit="pt")
+    small_size: float = _s(11.0, "footer and caption size", "number", min=6, max=72, unit="pt")
     paragraph_space: float = _s(
-        0.35, "space after a paragraph, as a multiple of the body size", "number", minimum=0
+        0.35, "space after a paragraph, as a multiple of the body size", "number", min=0, max=5
     )
     heading_space: float = _s(
-        0.9, "space above a heading, as a multiple of its size", "number", minimum=0
+        0.9, "space above a heading, as a multiple of its size", "number", min=0, max=5
     )
     align: str = _s("left", "body alignment", "choice", choices=("left", "justify"))
     emphasis: str = _s("italic", "how *emphasis* prints", "choice", choices=("italic", "bold"))
@@ -118,17 +165,26 @@ class HandoutSettings:
         "list",
         choices=HANDOUT_SECTIONS,
     )
-    step_image_width: float = _s(2.2 * INCH, "width of a step's picture beside its text", "length")
-    step_number_width: float = _s(0.45 * INCH, "column for step numbers", "length")
-    picture_height: float = _s(2.5 * INCH, "largest height of the routine's own picture", "length")
-    qr_size: float = _s(1.1 * INCH, "side of the video QR code", "length")
-    tracking_weeks: int = _s(4, "weeks on a programme's tracking page", "int", minimum=1)
+    step_image_width: float = _s(
+        2.2 * INCH, "width of a step's picture beside its text", "length", min="0.5in", max="6in"
+    )
+    step_number_width: float = _s(
+        0.45 * INCH, "column for step numbers", "length", min="0.2in", max="2in"
+    )
+    picture_height: float = _s(
+        2.5 * INCH, "largest height of the routine's own picture", "length", min="0.5in",
+        max="10in",
+    )  # fmt: skip
+    # Below about 0.5in a phone camera struggles with a QR code printed on an office printer.
+    qr_size: float = _s(1.1 * INCH, "side of the video QR code", "length", min="0.5in", max="4in")
+    tracking_weeks: int = _s(4, "weeks on a programme's tracking page", "int", min=1, max=52)
     fit_pages: int = _s(
         0,
         "shrink text (not below text.min_size) to fit each routine on this "
         "many pages; 0 = never shrink",
         "int",
-        minimum=0,
+        min=0,
+        max=20,
     )
 
 
@@ -136,24 +192,43 @@ class HandoutSettings:
 class BookletSettings:
     right_hand_starts: bool = _s(False, "start every routine on a right-hand (odd) page", "bool")
     running_header: bool = _s(True, "the routine's title at the top of its pages", "bool")
-    cover_title_size: float = _s(30.0, "title size on the cover", "number", minimum=11)
+    cover_title_size: float = _s(
+        30.0, "title size on the cover", "number", min=11, max=96, unit="pt"
+    )
+    # About the paper's thickness: 1 mm per sheet would be card stock a saddle stitch refuses.
     creep: float = _s(
-        0.0, "saddle-stitch creep per nested sheet (about 0.005in for 20 lb paper)", "length"
+        0.0,
+        "saddle-stitch creep per nested sheet (about 0.005in for 20 lb paper)",
+        "length",
+        min="0in",
+        max="0.04in",
     )
     saddle_warning_pages: int = _s(
-        64, "warn past this many pages: saddle stitch tops out around 48-64 pages", "int", minimum=4
+        64,
+        "warn past this many pages: saddle stitch tops out around 48-64 pages",
+        "int",
+        min=4,
+        max=1000,
     )
 
 
 @dataclass(frozen=True)
 class CardSettings:
-    width: float = _s(3.5 * INCH, "card width at the trim", "length")
-    height: float = _s(2.0 * INCH, "card height at the trim", "length")
+    width: float = _s(3.5 * INCH, "card width at the trim", "length", min="1in", max="8in")
+    height: float = _s(2.0 * INCH, "card height at the trim", "length", min="1in", max="8in")
     bleed: float = _s(
-        0.125 * INCH, "background beyond the trim on each side (US 1/8 in, EU 3 mm)", "length"
+        0.125 * INCH,
+        "background beyond the trim on each side (US 1/8 in, EU 3 mm)",
+        "length",
+        min="0in",
+        max="0.25in",
     )
     safe: float = _s(
-        0.125 * INCH, "text stays this far inside the trim (cutting tolerance)", "length"
+        0.125 * INCH,
+        "text stays this far inside the trim (cutting tolerance)",
+        "length",
+        min="0in",
+        max="0.5in",
     )
     sheet: str = _s(
         "letter",
@@ -162,9 +237,12 @@ class CardSettings:
         choices=("letter", "a4", "none"),
     )
     sheet_margin: float = _s(
-        0.25 * INCH, "edge of the office sheet a printer cannot print", "length"
+        0.25 * INCH, "edge of the office sheet a printer cannot print", "length", min="0in",
+        max="1in",
+    )  # fmt: skip
+    gutter: float = _s(
+        0.0, "space between cards on the office sheet", "length", min="0in", max="1in"
     )
-    gutter: float = _s(0.0, "space between cards on the office sheet", "length")
     duplex: str = _s(
         "long",
         "how the office printer turns the sheet for the backs",
@@ -178,15 +256,24 @@ class CardSettings:
         "choice",
         choices=("cautions", "summary", "benefits", "none"),
     )
-    body_size: float = _s(9.5, "text size before shrinking to fit", "number", minimum=7)
-    min_size: float = _s(
-        7.0, "smallest size text may shrink to (never below 7 pt)", "number", minimum=7
+    body_size: float = _s(
+        9.5, "text size before shrinking to fit", "number", min=7, max=24, unit="pt"
     )
-    title_size: float = _s(12.0, "title size before shrinking", "number", minimum=7)
-    phone_size: float = _s(12.0, "clinic phone number on the back", "number", minimum=7)
+    min_size: float = _s(
+        7.0, "smallest size text may shrink to (never below 7 pt)", "number", min=7, max=24,
+        unit="pt",
+    )  # fmt: skip
+    title_size: float = _s(12.0, "title size before shrinking", "number", min=7, max=36, unit="pt")
+    phone_size: float = _s(
+        12.0, "clinic phone number on the back", "number", min=7, max=36, unit="pt"
+    )
     back_safety: bool = _s(False, "print the clinic's 'stop and call us' text on the back", "bool")
-    note_lines: int = _s(3, "ruled lines for the clinician's note on the back", "int", minimum=0)
-    qr_size: float = _s(0.7 * INCH, "side of the video QR code on the back", "length")
+    note_lines: int = _s(
+        3, "ruled lines for the clinician's note on the back", "int", min=0, max=10
+    )
+    qr_size: float = _s(
+        0.7 * INCH, "side of the video QR code on the back", "length", min="0.4in", max="2in"
+    )
     background: str = _s("#ffffff", "card background, printed into the bleed", "color")
     band: str = _s("#1f5f8b", "title band on the front, printed into the bleed", "color")
     band_text: str = _s("#ffffff", "title colour on the band", "color")
@@ -208,7 +295,7 @@ class Layout:
     labels: dict[str, str] = _s({}, "printed words, overriding the language's labels", "labels")
     name: str = field(default="", metadata={"kind": "internal"})
     source: str = field(default="", metadata={"kind": "internal"})
-    search: tuple[Path, ...] = field(default=(), metadata={"kind": "internal"})
+    search: tuple[Path, ...] = field(default=DEFAULT_SEARCH, metadata={"kind": "internal"})
     """The folders it was looked up in: its label packs are found along the same path."""
 
 
@@ -276,8 +363,16 @@ def parse_pagesize(value: str) -> tuple[float, float] | None:
     return None
 
 
-def _read_section(c: Checker, node: Node, cls: type, prefix: str) -> dict[str, Any]:
-    """Typed overrides from one layout file's node, for dataclass `cls`."""
+Where = tuple[str, int, int]
+"""A setting's file, line and column, for problems found once the layout is whole."""
+
+
+def _read_section(
+    c: Checker, node: Node, cls: type, prefix: str, where: dict[str, Where], folder: Path
+) -> dict[str, Any]:
+    """Typed overrides from one layout file's node, for dataclass `cls`; `where` gets the
+    position of every setting read, by its dotted name. `folder` holds the layout file:
+    file names it gives are found there first."""
     fields = {f.name: f for f in dataclasses.fields(cls) if f.metadata.get("kind") != "internal"}
     allowed = list(fields) + (["extends"] if not prefix else [])
     keys = c.mapping(node, allowed, what=prefix.rstrip(".") or "the layout")
@@ -290,11 +385,15 @@ def _read_section(c: Checker, node: Node, cls: type, prefix: str) -> dict[str, A
         what = prefix + name
         kind = meta["kind"]
         if kind == "section":
-            out[name] = _read_section(c, value, cast(type, f.default_factory), what + ".")
+            sub = cast(type, f.default_factory)
+            out[name] = _read_section(c, value, sub, what + ".", where, folder)
             continue
         parsed = _read_value(c, value, what, meta)
+        if parsed is not None and meta.get("file"):
+            parsed = _beside(folder, parsed)
         if parsed is not None:
             out[name] = parsed
+            where[what] = (c.path, value.line, value.col)
     return out
 
 
@@ -321,33 +420,64 @@ def _read_value(c: Checker, node: Node, what: str, meta: Any) -> Any:
         length = parse_length(text)
         if length is None:
             c.error(node, f"'{what}' must be a length like 12mm, 0.5in or 18pt, not '{text}'")
+        elif not _in_range(length, meta):
+            c.error(node, f"{what} must be between {_range(meta)}, not {text.strip()}")
+            return None
         return length
     if kind == "pagesize":
         size = parse_pagesize(text)
         if size is None:
             c.error(node, f"'{what}' must be {', '.join(PAGE_SIZES)} or like '8.5in x 11in'")
+        elif not all(_in_range(side, meta) for side in size):
+            c.error(node, f"{what} must be between {_range(meta)} on each side, not '{text}'")
+            return None
         return size
     if kind == "color":
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", text):
             c.error(node, f"'{what}' must be a colour like #1f5f8b, not '{text}'")
             return None
         return text.lower()
-    if kind in ("number", "int"):
+    if kind == "number":
         try:
-            number = float(text) if kind == "number" else int(text)
+            number = float(text)
         except ValueError:
             c.error(node, f"'{what}' must be a number, not '{text}'")
             return None
-        if number < meta.get("minimum", float("-inf")):
-            c.error(node, f"'{what}' must be at least {meta['minimum']:g}, not {number:g}")
+        if not _in_range(number, meta):  # NaN and infinity fail every comparison here
+            c.error(node, f"{what} must be between {_range(meta)}, not {text.strip()}")
             return None
         return number
+    if kind == "int":
+        whole = re.fullmatch(r"\s*[-+]?\d{1,9}\s*", text)
+        if whole is None or not _in_range(int(text), meta):
+            c.error(
+                node, f"{what} must be a whole number between {_range(meta)}, not {text.strip()}"
+            )
+            return None
+        return int(text)
     if kind == "bool":
         if text not in ("true", "false"):
             c.error(node, f"'{what}' must be true or false, not '{text}'")
             return None
         return text == "true"
     raise AssertionError(kind)
+
+
+def _beside(folder: Path, names: Any) -> Any:
+    """A file name (or list of them) as a path beside the layout file, where one is there."""
+    if isinstance(names, list):
+        return [_beside(folder, n) for n in names]
+    here = folder / str(names)
+    return str(here) if here.is_file() and not Path(str(names)).is_absolute() else str(names)
+
+
+def _in_range(value: float, meta: Any) -> bool:
+    return bool(meta["min"] <= value <= meta["max"])
+
+
+def _range(meta: Any) -> str:
+    lo, hi = meta["range"]
+    return f"{lo} and {hi}"
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -373,9 +503,6 @@ def _build(cls: type, values: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-BUILTIN_LAYOUTS = Path(__file__).resolve().parent / "layouts"
-"""The layouts and label packs (`labels/`) shipped inside the package."""
-DEFAULT_SEARCH: tuple[Path, ...] = (BUILTIN_LAYOUTS,)
 MAX_EXTENDS = 20
 """Layouts one `extends` chain may hold: a deeper chain is a mistake, not a design."""
 
@@ -507,12 +634,17 @@ def load_layout(name_or_path: str, search: Sequence[Path] = DEFAULT_SEARCH) -> L
                 )
             ]
         )
-    values = _resolve(path, [], search)
+    where: dict[str, Where] = {}
+    values = _resolve(path, [], search, where)
     layout: Layout = _build(Layout, values)
-    return dataclasses.replace(layout, name=path.stem, source=str(path), search=search)
+    layout = dataclasses.replace(layout, name=path.stem, source=str(path), search=search)
+    check_layout(layout, where, (shown(path), 1, 1))
+    return layout
 
 
-def _resolve(path: Path, chain: list[Path], search: tuple[Path, ...]) -> dict[str, Any]:
+def _resolve(
+    path: Path, chain: list[Path], search: tuple[Path, ...], where: dict[str, Where]
+) -> dict[str, Any]:
     real = path.resolve()
     if real in chain:
         cycle = " -> ".join(p.stem for p in [*chain, real])
@@ -520,7 +652,8 @@ def _resolve(path: Path, chain: list[Path], search: tuple[Path, ...]) -> dict[st
     chain.append(real)
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
-    own = _read_section(c, src.root, Layout, "")
+    own_where: dict[str, Where] = {}
+    own = _read_section(c, src.root, Layout, "", own_where, path.parent)
     base: dict[str, Any] = {}
     if src.root.kind == "map" and "extends" in src.root.keys:
         ext_node = src.root.keys["extends"][1]
@@ -549,10 +682,154 @@ def _resolve(path: Path, chain: list[Path], search: tuple[Path, ...]) -> dict[st
             )
         else:
             c.done()
-            base = _resolve(parent, chain, search)
+            base = _resolve(parent, chain, search, where)
     c.done()
     chain.pop()
+    where.update(own_where)  # the child's settings win, so do their positions
     return _merge(base, own)
+
+
+# -- whole-layout checks ---------------------------------------------------------------
+MIN_TEXT_WIDTH = 2 * INCH
+MIN_TEXT_HEIGHT = 2 * INCH
+MIN_STEP_TEXT = 1 * INCH
+MIN_CARD_ROOM = 0.5 * INCH
+
+
+def _settings(cls: type = Layout, prefix: str = "") -> list[tuple[str, Any]]:
+    """(dotted name, metadata) of every setting, depth first."""
+    out: list[tuple[str, Any]] = []
+    for f in dataclasses.fields(cls):
+        kind = f.metadata.get("kind")
+        if kind == "section":
+            out += _settings(cast(type, f.default_factory), prefix + f.name + ".")
+        elif kind != "internal":
+            out.append((prefix + f.name, f.metadata))
+    return out
+
+
+def _value(layout: Layout, key: str) -> Any:
+    obj: Any = layout
+    for part in key.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _in_unit(points: float, like: str, digits: int = 2) -> str:
+    """`points` in the unit of the declared limit `like` ('0.25in' -> inches)."""
+    unit = re.sub(r"[\d.]", "", like) or "pt"
+    return f"{round(points / UNITS[unit], digits):g}{unit}"
+
+
+def check_layout(
+    layout: Layout,
+    where: dict[str, Where] | None = None,
+    default: Where | None = None,
+) -> None:
+    """Every number in its range and the settings fit together (margins leave room for
+    text, a card's safe area for its text); DataError listing every problem otherwise.
+
+    `load_layout` runs it on every layout it returns. Call it again after changing a
+    layout in code (a command-line `--bleed`): `default` is then where problems are
+    reported, e.g. ("<--bleed>", 1, 1); `where` maps settings to their file positions.
+    """
+    at = where or {}
+    fallback = default or (shown(Path(layout.source)) if layout.source else "layout", 1, 1)
+    problems: list[Problem] = []
+
+    def report(keys: tuple[str, ...], message: str) -> None:
+        # At the setting the layout's own file set, else the last one any file set.
+        own = [at[k] for k in keys if k in at and at[k][0] == fallback[0]]
+        other = [at[k] for k in keys if k in at]
+        problems.append(Problem(*(own or other or [fallback])[0], message))
+
+    for key, meta in _settings():
+        kind = meta["kind"]
+        if kind not in ("number", "int", "length", "pagesize"):
+            continue
+        value = _value(layout, key)
+        sides = value if kind == "pagesize" else (value,)
+        if all(_in_range(v, meta) for v in sides):
+            continue
+        if kind in ("length", "pagesize"):
+            shown_value = " x ".join(_in_unit(v, meta["range"][0], 4) for v in sides)
+        else:
+            shown_value = f"{value:g}"
+        whole = "a whole number " if kind == "int" else ""
+        each = " on each side" if kind == "pagesize" else ""
+        report((key,), f"{key} must be {whole}between {_range(meta)}{each}, not {shown_value}")
+    if problems:  # the checks below assume every number is in range
+        raise DataError(problems)
+
+    t, h, c = layout.text, layout.handout, layout.card
+    if layout.kind != "card":
+        p = layout.page
+        width, height = p.size
+        text_w = width - p.margin_left - p.margin_right
+        text_h = height - p.margin_top - p.margin_bottom
+        if text_w < MIN_TEXT_WIDTH:
+            report(
+                ("page.margin_right", "page.margin_left", "page.size"),
+                f"page.margin_left and page.margin_right leave {_in_unit(text_w, 'in')} of "
+                f"the page's {_in_unit(width, 'in')} width for text; at least "
+                f"{_in_unit(MIN_TEXT_WIDTH, 'in')} is needed",
+            )
+        if text_h < MIN_TEXT_HEIGHT:
+            report(
+                ("page.margin_bottom", "page.margin_top", "page.size"),
+                f"page.margin_top and page.margin_bottom leave {_in_unit(text_h, 'in')} of "
+                f"the page's {_in_unit(height, 'in')} height for text; at least "
+                f"{_in_unit(MIN_TEXT_HEIGHT, 'in')} is needed",
+            )
+        if text_w >= MIN_TEXT_WIDTH and text_h >= MIN_TEXT_HEIGHT:
+            step_text = text_w - h.step_number_width - h.step_image_width
+            if step_text < MIN_STEP_TEXT:
+                report(
+                    ("handout.step_image_width", "handout.step_number_width", "page.size"),
+                    f"handout.step_number_width and handout.step_image_width leave "
+                    f"{_in_unit(step_text, 'in')} of the {_in_unit(text_w, 'in')} text width "
+                    f"for a step's text; at least {_in_unit(MIN_STEP_TEXT, 'in')} is needed",
+                )
+            if h.qr_size > text_w:
+                report(
+                    ("handout.qr_size",),
+                    f"handout.qr_size {_in_unit(h.qr_size, 'in')} is wider than the "
+                    f"{_in_unit(text_w, 'in')} the margins leave for text",
+                )
+            if h.picture_height > text_h:
+                report(
+                    ("handout.picture_height",),
+                    f"handout.picture_height {_in_unit(h.picture_height, 'in')} is taller than "
+                    f"the {_in_unit(text_h, 'in')} the margins leave for text",
+                )
+        if t.min_size > t.body_size:
+            report(
+                ("text.min_size", "text.body_size"),
+                f"text.min_size {t.min_size:g} pt is larger than text.body_size {t.body_size:g} pt",
+            )
+    else:
+        room = min(c.width, c.height) - 2 * c.safe
+        if room < MIN_CARD_ROOM:
+            side = "width" if c.width < c.height else "height"
+            report(
+                ("card.safe", f"card.{side}"),
+                f"card.safe leaves {_in_unit(room, 'in')} of the card's "
+                f"{_in_unit(min(c.width, c.height), 'in')} {side} for text; at least "
+                f"{_in_unit(MIN_CARD_ROOM, 'in')} is needed",
+            )
+        elif c.qr_size > room:
+            report(
+                ("card.qr_size",),
+                f"card.qr_size {_in_unit(c.qr_size, 'in')} does not fit the "
+                f"{_in_unit(room, 'in')} inside the card's safe area",
+            )
+        if c.min_size > c.body_size:
+            report(
+                ("card.min_size", "card.body_size"),
+                f"card.min_size {c.min_size:g} pt is larger than card.body_size {c.body_size:g} pt",
+            )
+    if problems:
+        raise DataError(problems)
 
 
 # -- showing -------------------------------------------------------------------------------
@@ -580,7 +857,9 @@ def _plain(obj: Any) -> Any:
             out[f.name] = bool(value)
         elif kind == "int":
             out[f.name] = int(value)
-        elif kind in ("list", "paths"):
+        elif kind == "paths":  # as the user would type them from here
+            out[f.name] = [shown(Path(v)) if Path(v).is_absolute() else v for v in value]
+        elif kind == "list":
             out[f.name] = list(value)
         elif kind == "labels":
             out[f.name] = {k: str(v) for k, v in sorted(value.items())}
@@ -609,8 +888,19 @@ def describe_settings(cls: type = Layout, prefix: str = "") -> list[tuple[str, s
     return rows
 
 
+def describe_ranges() -> dict[str, str]:
+    """Dotted setting -> its declared range ("6 to 72 pt"), for every number and length."""
+    out: dict[str, str] = {}
+    for key, meta in _settings():
+        if "range" in meta:
+            lo, hi = meta["range"]
+            each = ", each side" if meta["kind"] == "pagesize" else ""
+            out[key] = f"{lo} to {hi}{each}"
+    return out
+
+
 # -- labels ------------------------------------------------------------------------------
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """What --language and a routine's `language:` accept: a BCP 47-looking tag (es, pt-BR,
 zh-Hans). Its primary subtag names the label pack; the whole tag goes into the PDF's /Lang."""
 ENGLISH = "<English labels>"
@@ -696,7 +986,7 @@ def _labels(language: str, layout: Layout) -> dict[str, Text]:
     where = language if isinstance(language, Text) else None
     primary = _primary(language, where)
     labels = {k: Text(v, ENGLISH, 1, 1) for k, v in LABEL_KEYS.items()}
-    for pack in reversed(label_packs(layout.search or DEFAULT_SEARCH).get(primary, [])):
+    for pack in reversed(label_packs(layout.search).get(primary, [])):
         labels.update(_read_pack(pack))  # a project's pack over the built-in one, key by key
     for key, value in layout.labels.items():
         labels[key] = value if isinstance(value, Text) else Text(value, layout.source, 1, 1)

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image as PILImage
-
+from . import images
 from .check import Text
 from .errors import DataError, HandoutsError, Problem
+from .images import PreparedImage, has_surrogates, safe_text
 from .model import Clinic, Image, Routine, clinic_from_source, routine_from_source
 from .yamlsrc import did_you_mean, read_yaml
 
@@ -30,55 +30,89 @@ def shown(path: Path) -> str:
     return str(Path(path).absolute()) if rel.startswith("..") else rel
 
 
+def _folder(file: Path) -> Path:
+    """The folder a data file sits in, as listed: a symlinked file is not followed, so its
+    pictures and its data folder are where the link is, as the renderer sees them."""
+    return Path(os.path.abspath(file)).parent
+
+
 def data_root(file: Path) -> Path:
     """The data folder a file's pictures must stay inside.
 
     For `data/routines/x.yaml` it is `data/`; for a file elsewhere, the file's own folder.
     """
-    parent = file.resolve().parent
+    parent = _folder(file)
     if parent.name in ("routines", "booklets", "programs"):
-        return parent.parent
-    return parent
+        return parent.parent.resolve()
+    return parent.resolve()
+
+
+def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
+    """The image checked and prepared to print: inside the data folder, present, a PNG or
+    JPEG under the size limits (see handouts.images). Problems carry the image's position."""
+
+    def problem(message: str) -> DataError:
+        where = safe_text(shown(file))
+        return DataError([Problem(where, image.line, image.col, safe_text(message))])
+
+    written = str(image.path)
+    if has_surrogates(written):
+        raise problem(
+            f"{what} path '{written}' is not valid text; rename the picture with plain characters"
+        )
+    folder = _folder(file)
+    root = data_root(file)
+    try:
+        target = (folder / image.path).resolve()
+        inside = target.is_relative_to(root) or target.is_relative_to(folder.resolve())
+        found = inside and target.is_file()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise problem(f"{what} '{written}' cannot be read: {exc}") from None
+    if not inside:
+        raise problem(f"{what} '{written}' is outside the data folder {shown(root)}")
+    if not found:
+        raise problem(f"{what} file not found: {shown(target)}")
+    try:
+        return images.prepare(target)
+    except images.ImageRefused as exc:
+        raise problem(f"{what} {shown(target)} {exc.reason}") from None
 
 
 def resolve_image(image: Image, file: Path, what: str) -> Path:
-    """The image's file, checked: inside the data folder, present, a readable PNG or JPEG."""
-
-    def problem(message: str) -> DataError:
-        return DataError([Problem(shown(file), image.line, image.col, message)])
-
-    target = (file.resolve().parent / image.path).resolve()
-    root = data_root(file)
-    if not target.is_relative_to(root):
-        raise problem(f"{what} '{image.path}' is outside the data folder {shown(root)}")
-    if not target.is_file():
-        raise problem(f"{what} file not found: {shown(target)}")
-    with target.open("rb") as fh:
-        head = fh.read(8)
-    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-        raise problem(f"{what} {shown(target)} is not a PNG or JPEG image")
-    try:
-        with PILImage.open(target) as img:
-            img.load()  # decodes every pixel: a truncated file fails here, not mid-PDF
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise problem(f"{what} {shown(target)} cannot be read: {exc}") from None
-    return target
+    """The image's resolved file, checked and prepared (see `prepare_image`)."""
+    return prepare_image(image, file, what).path
 
 
-def load_routine(path: Path) -> Routine:
+def routine_images(routine: Routine) -> list[tuple[Image, str]]:
+    """Every picture of a routine with the field it is in, in file order."""
+    out = [(routine.image, "image")] if routine.image is not None else []
+    out += [(s.image, f"steps[{i + 1}].image") for i, s in enumerate(routine.steps) if s.image]
+    return out
+
+
+def load_routine(path: Path, check_images: bool = True) -> Routine:
+    """A routine file; with `check_images`, every picture checked and prepared too.
+
+    `check_images=False` is for a routine wanted only for its title (Previous / Next): its
+    pictures are not opened, so a neighbour's bad picture cannot stop another handout.
+    """
     routine = routine_from_source(read_yaml(path, shown(path)), path.stem)
-    images = [(s.image, f"steps[{i + 1}].image") for i, s in enumerate(routine.steps) if s.image]
-    if routine.image is not None:
-        images.append((routine.image, "image"))
+    if not check_images:
+        return routine
     problems: list[Problem] = []
-    for image, what in images:
+    for image, what in routine_images(routine):
         try:
-            resolve_image(image, path, what)
+            prepare_image(image, path, what)
         except HandoutsError as exc:
             problems += exc.problems
     if problems:
         raise DataError(problems)
     return routine
+
+
+def routine_title(path: Path) -> str:
+    """Only the routine's title: the YAML is read and checked, no picture is opened."""
+    return str(load_routine(path, check_images=False).title)
 
 
 def routine_files(data_dir: Path = DATA_DIR) -> dict[str, Path]:

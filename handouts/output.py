@@ -1,26 +1,134 @@
-"""Atomic writes: a reader sees the previous file or the new one, never a partial PDF."""
+"""Writing outputs: atomic, with ordinary permissions, never over the user's other files.
+
+A reader sees the previous file or the new one, never a partial PDF; a signal during the
+write leaves no temporary file behind; a write that cannot happen is one line naming the
+user's path.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import HandoutsError, Problem
+
+SUFFIXES = (".pdf",)
+"""What handouts writes. Anything else named as an output is refused before rendering."""
+
+MAGIC = {".pdf": b"%PDF-"}
+"""How an existing file shows it is one of ours to replace."""
+
+_SIGNALS = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
+_umask_lock = threading.Lock()
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(Path(path).absolute()) if rel.startswith("..") else rel
+
+
+def _refuse(path: Path, message: str) -> HandoutsError:
+    return HandoutsError([Problem(shown(path), 1, 1, message)])
+
+
+def check_target(path: Path) -> None:
+    """Refuse an output path that is not a PDF of ours to write or replace.
+
+    Called before rendering, so a refused `-o` costs nothing and writes nothing.
+    """
+    if path.suffix.lower() not in SUFFIXES:
+        raise _refuse(path, f"an output file must end in {' or '.join(SUFFIXES)}")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _refuse(path, f"cannot write: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _refuse(path, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(path, "is a device, pipe or socket, not a file; refusing to replace it")
+    magic = MAGIC[path.suffix.lower()]
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(magic))
+    except OSError as exc:
+        raise _refuse(path, f"cannot write: {exc.strerror}") from None
+    if head != magic:
+        raise _refuse(path, "exists and is not a PDF; refusing to replace it")
+
+
+def _file_mode() -> int:
+    """Read and write for the owner, read for others, as the umask allows (0644 under 022)."""
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM, SIGHUP and SIGINT while a temporary file exists; deliver them after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+    check_target(path)
+    with _signals_held():
+        tmp: str | None = None
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fchmod(fh.fileno(), _file_mode())
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+            tmp = None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise _refuse(path, f"cannot write: {reason}") from None
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
     return path
+
+
+def write_new(path: Path, data: bytes) -> bool:
+    """Create `path` with `data` unless something is already there; True if created."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _refuse(path.parent, f"cannot make this folder: {exc.strerror or exc}") from None
+    try:
+        with _signals_held():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise _refuse(path, f"cannot write: {exc.strerror or exc}") from None
+    return True

@@ -73,8 +73,7 @@ def measure(folder: Path, name: str, impose: bool) -> dict[str, float]:
         "--page-size",
         "a5",
     ]
-    if impose:
-        args += ["--impose", "saddle"]
+    args += ["--impose", "saddle" if impose else "none"]
     code = (
         "import resource, sys, time\n"
         "from handouts.cli import main\n"
@@ -88,7 +87,7 @@ def measure(folder: Path, name: str, impose: bool) -> dict[str, float]:
     )
     line = next(ln for ln in done.stderr.splitlines() if ln.startswith("RESULT"))
     _, seconds, rss = line.split()
-    pdf = folder / "out" / f"{name}.pdf"
+    pdf = folder / "out" / f"{name}.booklet.a5.pdf"
     from pypdf import PdfReader
 
     return {

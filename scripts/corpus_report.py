@@ -37,13 +37,16 @@ def reason(message: str) -> str:
 
 
 def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
-    from handouts import api
     from handouts.errors import HandoutsError
+    from handouts.layout import load_layout
     from handouts.library import load_routine
+    from handouts.model import Clinic, Personal
+    from handouts.products.card import render_card_pdf
+    from handouts.products.handout import render_handout_pdf
     from handouts.wger import to_yaml
 
-    layout, card = api.load_layout("letter"), api.card_layout("wallet")
-    clinic = api.Clinic()
+    layout, card = load_layout("letter"), load_layout("card-wallet")
+    clinic = Clinic()
     stats: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     crashes: list[str] = []
     for n, entry in enumerate(entries):
@@ -52,7 +55,7 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
         path.write_text(to_yaml(entry), encoding="utf-8")
         try:
             routine = load_routine(path)
-            api.render_handout_pdf([routine], layout, clinic, api.Personal(), {})
+            render_handout_pdf([routine], layout, clinic, Personal(), {})
             stats[lang]["handout rendered"] += 1
         except HandoutsError as exc:
             stats[lang]["handout refused: " + reason(str(exc).splitlines()[0])] += 1
@@ -61,7 +64,7 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
             crashes.append(f"{entry['uuid']}: {traceback.format_exc(limit=3)}")
             continue
         try:
-            api.render_card_pdf([routine], card, clinic, from_steps=True)
+            render_card_pdf([routine], card, clinic)
             stats[lang]["card rendered"] += 1
         except HandoutsError as exc:
             stats[lang]["card refused: " + reason(str(exc).splitlines()[0])] += 1

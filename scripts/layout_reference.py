@@ -9,9 +9,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from handouts.layout import LABEL_KEYS, describe_settings
+from handouts.layout import (
+    INCH,
+    LABEL_KEYS,
+    MIN_CARD_ROOM,
+    MIN_STEP_TEXT,
+    MIN_TEXT_HEIGHT,
+    MIN_TEXT_WIDTH,
+    describe_ranges,
+    describe_settings,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "layouts.md"
+
+
+def inch(points: float) -> str:
+    return f"{points / INCH:g}in"
 
 
 def reference() -> str:
@@ -52,16 +65,28 @@ def reference() -> str:
         "A project's `layouts/labels/es.yaml` overrides the built-in Spanish words key by key:",
         "it may list only the words it changes.",
         "",
+        "A font file a layout names (`fonts.*`) is looked for beside that layout file first,",
+        "then among the shipped fonts, then as a path from the working folder; so a project's",
+        "`letter.yaml` may name `fonts/clinic.ttf` and the built-in layouts extending it find it.",
+        "",
         "## Settings",
         "",
-        "| setting | default | what it does |",
-        "| --- | --- | --- |",
+        "Every number and length has a range, checked where the layout sets it; NaN and",
+        "infinity are never in range. Page layouts (handout, booklet) must also leave at",
+        f"least {inch(MIN_TEXT_WIDTH)} by {inch(MIN_TEXT_HEIGHT)} inside the margins for "
+        f"text, and {inch(MIN_STEP_TEXT)} of its width",
+        "beside a step's number and picture; a card's safe area must leave "
+        f"{inch(MIN_CARD_ROOM)} for text.",
+        "",
+        "| setting | default | range | what it does |",
+        "| --- | --- | --- | --- |",
     ]
+    ranges = describe_ranges()
     for key, default, doc in describe_settings():
         if key == "labels":
             continue
         shown = default.replace("|", "\\|") if default else "(empty)"
-        lines.append(f"| `{key}` | `{shown}` | {doc} |")
+        lines.append(f"| `{key}` | `{shown}` | {ranges.get(key, '')} | {doc} |")
     lines += [
         "",
         "## Labels",
@@ -70,6 +95,8 @@ def reference() -> str:
         "the project's) replaces them for a language, and a layout's `labels:` replaces them",
         "for that layout. `--language` and a routine's `language:` take a tag like `es`,",
         "`pt-BR` or `zh-Hans`; its first part picks the pack, the whole tag goes into the PDF.",
+        "`--language` must name English or a language with a pack, and is refused otherwise",
+        "with the list of those there are.",
         "",
         "| label | English |",
         "| --- | --- |",

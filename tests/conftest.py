@@ -23,12 +23,14 @@ SEED = ROOT / "data" / "routines" / "sacral-traction.yaml"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the shipped data and layouts in a temporary working folder.
+    """A copy of this repository's project (settings, data, layouts) in a temporary folder,
+    which is the working folder.
 
     On the way out, every PDF the test wrote there must be structurally sound.
     """
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+    shutil.copy(ROOT / "handouts.yaml", tmp_path / "handouts.yaml")
     old = Path.cwd()
     os.chdir(tmp_path)
     try:

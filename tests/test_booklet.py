@@ -45,7 +45,7 @@ def contents_numbers(reader: PdfReader, titles: list[str]) -> dict[str, str]:
 def test_shipped_booklet_contents_match_the_pages(project: Path) -> None:
     result = run("booklet", "lower-back")
     assert result.exit_code == 0, result.output
-    reader = PdfReader(project / "out/lower-back.pdf")
+    reader = PdfReader(project / "out/lower-back.booklet.pdf")
     titles = ["Sacral Traction", "Child's pose", "Bird Dog"]
     starts = start_pages(reader, titles)
     assert sorted(starts) == sorted(titles)
@@ -57,7 +57,7 @@ def test_shipped_booklet_contents_match_the_pages(project: Path) -> None:
 
 def test_outline_titles_and_targets(project: Path) -> None:
     run("booklet", "lower-back")
-    reader = PdfReader(project / "out/lower-back.pdf")
+    reader = PdfReader(project / "out/lower-back.booklet.pdf")
     outline = reader.outline
     flat: list[tuple[str, int, int]] = []
 
@@ -82,7 +82,7 @@ def test_outline_titles_and_targets(project: Path) -> None:
 
 def test_contents_entries_are_links_to_their_pages(project: Path) -> None:
     run("booklet", "lower-back")
-    reader = PdfReader(project / "out/lower-back.pdf")
+    reader = PdfReader(project / "out/lower-back.booklet.pdf")
     starts = start_pages(reader, ["Sacral Traction", "Child's pose", "Bird Dog"])
     contents_page = next(i for i, p in enumerate(reader.pages) if "Contents" in p.extract_text())
     targets = []
@@ -142,9 +142,13 @@ def test_saddle_print_version(project: Path) -> None:
         "0.005in",
     )
     assert result.exit_code == 0, result.output
-    reading = PdfReader(project / "out/lower-back.pdf")
-    data = (project / "out/lower-back-print.pdf").read_bytes()
-    printed = PdfReader(project / "out/lower-back-print.pdf")
+    assert result.stdout.split() == [
+        "out/lower-back.booklet.creep-0.36pt.pdf",
+        "out/lower-back.booklet-print.creep-0.36pt.pdf",
+    ]
+    reading = PdfReader(project / "out/lower-back.booklet.creep-0.36pt.pdf")
+    data = (project / "out/lower-back.booklet-print.creep-0.36pt.pdf").read_bytes()
+    printed = PdfReader(project / "out/lower-back.booklet-print.creep-0.36pt.pdf")
     n = len(reading.pages)
     padded = -(-n // 4) * 4
     assert len(printed.pages) == padded // 2  # a front and a back per sheet
@@ -168,7 +172,9 @@ def test_saddle_needs_half_pages(project: Path) -> None:
 
 def test_every_routine_text_is_present(project: Path) -> None:
     run("booklet", "neck-and-hips")
-    text = "\n".join(p.extract_text() for p in PdfReader(project / "out/neck-and-hips.pdf").pages)
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(project / "out/neck-and-hips.booklet.pdf").pages
+    )
     for phrase in ("Use fingers on your chin", "tilt your head forward", "soles of your feet"):
         assert phrase in text.replace("\n", " ")
 
@@ -198,7 +204,7 @@ def test_two_hundred_routines_and_the_long_booklet_warning(project: Path) -> Non
     result = run("booklet", "big", "--page-size", "a5", "--impose", "saddle")
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "saddle stitch" in result.stderr
-    reader = PdfReader(project / "out/big.pdf")
+    reader = PdfReader(project / "out/big.booklet.a5.pdf")
     titles = [f"Routine {i:03d}" for i in range(200)]
     starts = start_pages(reader, titles)
     assert len(starts) == 200

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts import api
 from handouts.errors import DataError
 from handouts.layout import load_layout
 from handouts.library import load_routine
+from handouts.products import card
+from handouts.project import open_project
 
 from .conftest import FIXTURES, SEED, glyphs, missing_in_order, pdf_text, run, words, write
 
@@ -104,14 +105,14 @@ def test_overflow_fails_with_the_exact_message_and_writes_nothing(
 
 def test_missing_quick_reference_says_so(project: Path) -> None:
     write(project / "data/routines/plain.yaml", "title: Plain\nsteps:\n  - Stand.\n  - Sit.\n")
-    result = run("card", "plain", "-o", "c.pdf")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "data/routines/plain.yaml:1:1: no 'quick_reference' to print on the card; add short "
-        "numbered steps under 'quick_reference:' (or use --from-steps to print the steps)\n"
-    )
-    assert run("card", "plain", "--from-steps", "--sheet", "none", "-o", "c.pdf").exit_code == 0
+    result = run("card", "plain", "--sheet", "none", "-o", "c.pdf")
+    assert result.exit_code == 0, result.output
+    note = "data/routines/plain.yaml: no quick_reference; the card prints the steps"
+    assert result.stderr.splitlines() == [note]
     assert "Stand." in pdf_text(project / "c.pdf")
+    built = run("build")  # build treats it the same way
+    assert built.exit_code == 0 and note in built.stderr.splitlines()
+    assert "out/plain.card.pdf" in built.stdout.split()
 
 
 def test_video_prints_a_qr_code_on_the_back(project: Path) -> None:
@@ -134,14 +135,15 @@ def test_cards_are_reproducible(project: Path) -> None:
 
 
 def test_a_handout_layout_is_not_a_card_size(project: Path) -> None:
-    result = run("card", "sacral-traction", "--size", "layouts/our-clinic.yaml")
+    write(project / "layouts/mine.yaml", "extends: letter\n")
+    result = run("card", "sacral-traction", "--size", "layouts/mine.yaml")
     assert result.exit_code == 1
-    assert "layout 'our-clinic' is a handout layout, not a card" in result.stderr
+    assert result.stderr == "layouts/mine.yaml:1:1: layout 'mine' is a handout layout, not a card\n"
 
 
 def test_card_pdf_refuses_through_the_api_without_writing(project: Path) -> None:
     with pytest.raises(DataError) as info:
-        api.card(["data/routines/missing.yaml"], api.Context(), api.CardOptions())
+        card.plan(open_project(), card.CardRequest(("data/routines/missing.yaml",)))
     assert str(info.value) == "data/routines/missing.yaml:1:1: no such file"
     assert not (project / "out").exists() or list((project / "out").iterdir()) == []
 

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts import api
 from handouts.errors import HandoutsError
+from handouts.layout import load_layout
 from handouts.library import load_routine
+from handouts.model import Clinic, Personal
+from handouts.products.card import render_card_pdf
+from handouts.products.handout import render_handout_pdf
 from handouts.wger import to_yaml
 
 from .conftest import ROOT
@@ -55,9 +58,7 @@ def test_corpus_entry_renders_or_is_refused_clearly(
     lang = str(entry["lang"])
     try:
         routine = load_routine(path)
-        pdf = api.render_handout_pdf(
-            [routine], api.load_layout("letter"), api.Clinic(), api.Personal(), {}
-        )
+        pdf = render_handout_pdf([routine], load_layout("letter"), Clinic(), Personal(), {})
     except HandoutsError as exc:
         message = str(exc)
         if lang in RIGHT_TO_LEFT:
@@ -73,6 +74,6 @@ def test_corpus_entry_renders_or_is_refused_clearly(
     assert "\u25a0" not in text and "\ufffd" not in text
     assert str(routine.title).split()[0] in text
     try:
-        api.render_card_pdf([routine], api.card_layout("wallet"), api.Clinic(), from_steps=True)
+        render_card_pdf([routine], load_layout("card-wallet"), Clinic())
     except HandoutsError as exc:
         assert "does not fit on a card-wallet card even at 7 pt" in str(exc)

@@ -16,9 +16,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from handouts import api
 from handouts.errors import HandoutsError
+from handouts.layout import load_layout
 from handouts.library import load_routine
+from handouts.model import Personal
+from handouts.products import booklet, program
+from handouts.products.card import render_card_pdf
+from handouts.products.handout import render_handout_pdf
+from handouts.project import open_project
 from handouts.render.text import plain
 
 from .strategies import clean_routine, routine, text
@@ -78,8 +83,8 @@ def test_handouts_render_or_refuse(lab: Path, data: dict[str, object]) -> None:
     path.write_text(dump(data), encoding="utf-8")
     try:
         r = load_routine(Path("data/routines/fuzz.yaml"))
-        pdf = api.render_handout_pdf(
-            [r], api.load_layout("letter"), api.Context().clinic(), api.Personal(), {}
+        pdf = render_handout_pdf(
+            [r], load_layout("letter"), open_project().clinic(), Personal(), {}
         )
     except HandoutsError as exc:
         refused_cleanly(exc, "data/routines/fuzz.yaml")
@@ -97,9 +102,7 @@ def test_printable_routines_always_render_and_round_trip(
 ) -> None:
     (lab / "data/routines/clean.yaml").write_text(dump(data), encoding="utf-8")
     r = load_routine(Path("data/routines/clean.yaml"))
-    pdf = api.render_handout_pdf(
-        [r], api.load_layout("letter"), api.Context().clinic(), api.Personal(), {}
-    )
+    pdf = render_handout_pdf([r], load_layout("letter"), open_project().clinic(), Personal(), {})
     extracted = body_text(pdf)
     pieces = [squash(plain(t)) for t in r.texts()]
     assert in_order([p for p in pieces if p], extracted) == []
@@ -112,7 +115,7 @@ def test_cards_render_or_refuse(lab: Path, data: dict[str, object], size: str) -
     path.write_text(dump(data), encoding="utf-8")
     try:
         r = load_routine(Path("data/routines/fuzz.yaml"))
-        api.render_card_pdf([r], api.card_layout(size), api.Context().clinic(), from_steps=True)
+        render_card_pdf([r], load_layout(f"card-{size}"), open_project().clinic())
     except HandoutsError as exc:
         refused_cleanly(exc, "data/routines/fuzz.yaml")
 
@@ -140,8 +143,8 @@ def test_booklets_render_or_refuse(
     path.parent.mkdir(exist_ok=True)
     path.write_text(dump(manifest), encoding="utf-8")
     try:
-        book = api.find_booklet("fuzz", api.Context())
-        api.booklet_pdfs(book, api.Context(), api.BookletOptions(page_size="a5", impose="saddle"))
+        request = booklet.BookletRequest(manifest="fuzz", page_size="a5", impose="saddle")
+        booklet.plan(open_project(), request).render()
     except HandoutsError as exc:
         refused_cleanly(exc, "data/booklets/fuzz.yaml")
 
@@ -164,7 +167,7 @@ def test_programmes_render_or_refuse(
     path.parent.mkdir(exist_ok=True)
     path.write_text(dump(prog), encoding="utf-8")
     try:
-        api.program_pdfs(Path("data/programs/fuzz.yaml"), api.Context())
+        program.plan(open_project(), program.ProgramRequest("data/programs/fuzz.yaml")).render()
     except HandoutsError as exc:
         refused_cleanly(exc, "data/programs/fuzz.yaml")
 

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts import api
-from handouts.errors import RenderError
 from handouts.layout import PAGE_SIZES
 from handouts.library import load_routine
 from handouts.render.text import plain
@@ -114,7 +112,7 @@ def test_page_size_of_each_layout(project: Path, layout: str) -> None:
 
 def test_body_text_is_never_below_11pt(project: Path) -> None:
     run("handout", "sacral-traction", "--patient", "Ann", "--date", "2026-11-24")
-    sizes = _text_sizes(project / "out/sacral-traction.pdf")
+    sizes = _text_sizes(project / "out/patients/ann/sacral-traction.pdf")
     assert sizes and min(s for s, _ in sizes) >= 11 - 0.01
 
 
@@ -190,7 +188,7 @@ def test_footer_has_page_x_of_y_clinic_patient_date(project: Path) -> None:
         "--note",
         "Twice a day",
     )
-    reader = PdfReader(project / "out/sacral-traction.pdf")
+    reader = PdfReader(project / "out/patients/ann-lee/sacral-traction.pdf")
     n = len(reader.pages)
     assert n >= 2
     for i, page in enumerate(reader.pages, start=1):
@@ -221,16 +219,17 @@ def test_failed_write_keeps_the_previous_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("handouts.output.os.replace", broken_replace)
-    with pytest.raises(OSError):
-        api.handout(["sacral-traction"], api.Context(), personal=None, output=out)
+    result = run("handout", "sacral-traction")
+    assert result.exit_code == 1
+    assert result.stderr == "out/sacral-traction.pdf:1:1: cannot write: No space left on device\n"
     assert out.read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["sacral-traction.pdf"]
 
 
 def test_render_error_leaves_no_file(project: Path) -> None:
     write(project / "data/routines/cjk.yaml", "title: 伸展\nsteps:\n  - one\n")
-    with pytest.raises(RenderError):
-        api.handout(["cjk"], api.Context())
+    result = run("handout", "cjk")
+    assert result.exit_code == 1 and "the font cannot draw U+4F38" in result.stderr
     assert not (project / "out/cjk.pdf").exists()
 
 
@@ -311,13 +310,14 @@ def test_long_unbreakable_words_stay_inside_the_safe_area(project: Path) -> None
 
 
 def test_long_unbreakable_words_stay_inside_the_card_safe_area(project: Path) -> None:
+    from handouts.project import open_project
     from handouts.render.card import safe_box
 
     _everywhere(project)
     for size in ("wallet", "index"):
         result = run("card", "lw", "--size", size, "--sheet", "none", "-o", f"{size}.pdf")
         assert result.exit_code == 0, result.output
-        box = safe_box(api.card_layout(size))
+        box = safe_box(open_project().card_layout(size))
         safe = (box.x, box.y, box.x + box.width, box.top)
         assert _outside(project / f"{size}.pdf", safe) == [], size
 

@@ -250,7 +250,10 @@ def test_project_override_through_the_cli(project: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "accent: '#aa0000'" in shown.stdout and "body_size: 18" in shown.stdout
     listing = run("layouts").stdout.splitlines()
-    assert "letter\thandout\tFull-page handout on US Letter, 12 pt body" in listing
+    assert (
+        "letter\thandout\tFull-page handout on US Letter, 12 pt body"
+        "\tproject: layouts/letter.yaml (overrides built-in)"
+    ) in listing
 
 
 def test_available_layouts_say_where_each_comes_from(project: Path) -> None:
@@ -330,3 +333,168 @@ def test_an_extends_chain_deeper_than_20_is_refused(tmp_path: Path) -> None:
         f"{chain} -> l20 ..."
     )
     assert load_layout("l1180", [folder]).name == "l1180"  # 20 layouts: fine
+
+
+# -- every number has a real range (issue 11) -----------------------------------------------
+@pytest.mark.parametrize(("base", "setting", "message"), [
+    ("letter", "text:\n  body_size: nan",
+     "3:14: text.body_size must be between 6 and 72 pt, not nan"),
+    ("letter", "text:\n  body_size: inf",
+     "3:14: text.body_size must be between 6 and 72 pt, not inf"),
+    ("letter", "text:\n  leading: -Infinity",
+     "3:12: text.leading must be between 1 and 3, not -Infinity"),
+    ("letter", "text:\n  title_size: 1e400",
+     "3:15: text.title_size must be between 6 and 96 pt, not 1e400"),
+    ("letter", "page:\n  margin_left: -1in",
+     "3:16: page.margin_left must be between 0.25in and 4in, not -1in"),
+    ("letter", "page:\n  margin_top: 0.1in",
+     "3:15: page.margin_top must be between 0.25in and 4in, not 0.1in"),
+    ("letter", "page:\n  size: 1in x 11in",
+     "3:9: page.size must be between 3in and 20in on each side, not '1in x 11in'"),
+    ("letter", "handout:\n  qr_size: 0in",
+     "3:12: handout.qr_size must be between 0.5in and 4in, not 0in"),
+    ("letter", "handout:\n  tracking_weeks: 2.5",
+     "3:19: handout.tracking_weeks must be a whole number between 1 and 52, not 2.5"),
+    ("letter", "handout:\n  fit_pages: 99999999999999",
+     "3:14: handout.fit_pages must be a whole number between 0 and 20, not 99999999999999"),
+    ("booklet-letter", "booklet:\n  creep: -0.01in",
+     "3:10: booklet.creep must be between 0in and 0.04in, not -0.01in"),
+    ("card-wallet", "card:\n  bleed: -3mm",
+     "3:10: card.bleed must be between 0in and 0.25in, not -3mm"),
+    ("card-wallet", "card:\n  body_size: 1e7",
+     "3:14: card.body_size must be between 7 and 24 pt, not 1e7"),
+    ("card-wallet", "card:\n  note_lines: nan",
+     "3:15: card.note_lines must be a whole number between 0 and 10, not nan"),
+])  # fmt: skip
+def test_numbers_outside_their_range_are_refused_where_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base: str, setting: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "layouts/t.yaml", f"extends: {base}\n{setting}\n")
+    with pytest.raises(DataError) as info:
+        load_layout("t", [Path("layouts"), BUILTIN_LAYOUTS])
+    assert str(info.value) == f"layouts/t.yaml:{message}"
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("page:\n  size: half-letter\n  margin_left: 2in\n  margin_right: 2in",
+     "5:17: page.margin_left and page.margin_right leave 1.5in of the page's 5.5in width for "
+     "text; at least 2in is needed"),
+    ("page:\n  margin_top: 4in\n  margin_bottom: 4in\n  size: a5",
+     "4:18: page.margin_top and page.margin_bottom leave 0.27in of the page's 8.27in height for "
+     "text; at least 2in is needed"),
+    ("handout:\n  step_image_width: 6in",
+     "3:21: handout.step_number_width and handout.step_image_width leave 0.55in of the 7in text "
+     "width for a step's text; at least 1in is needed"),
+    ("handout:\n  picture_height: 10in",
+     "3:19: handout.picture_height 10in is taller than the 9.35in the margins leave for text"),
+    ("text:\n  min_size: 14", "3:13: text.min_size 14 pt is larger than text.body_size 12 pt"),
+])  # fmt: skip
+def test_settings_that_do_not_fit_together_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "layouts/t.yaml", f"extends: letter\n{setting}\n")
+    with pytest.raises(DataError) as info:
+        load_layout("t", [Path("layouts"), BUILTIN_LAYOUTS])
+    assert str(info.value) == f"layouts/t.yaml:{message}"
+
+
+def test_settings_at_the_edge_of_fitting_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "layouts/t.yaml",
+        "extends: letter\npage:\n  margin_top: 4in\n  margin_bottom: 4in\n"
+        "handout:\n  step_image_width: 5.5in\n  picture_height: 3in\n",
+    )
+    layout = load_layout("t", [Path("layouts"), BUILTIN_LAYOUTS])  # 3in tall, 1.05in beside
+    assert (layout.page.margin_top, layout.handout.step_image_width) == (288, 396)
+
+
+def test_card_settings_that_do_not_fit_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    search = [Path("layouts"), BUILTIN_LAYOUTS]
+    cases = {
+        "card:\n  height: 1in\n  safe: 0.3in\n": "layouts/t.yaml:4:9: card.safe leaves 0.4in of "
+        "the card's 1in height for text; at least 0.5in is needed",
+        "card:\n  qr_size: 2in\n": "layouts/t.yaml:3:12: card.qr_size 2in does not fit the "
+        "1.75in inside the card's safe area",
+        "card:\n  min_size: 12\n": "layouts/t.yaml:3:13: card.min_size 12 pt is larger than "
+        "card.body_size 10 pt",
+    }
+    for setting, message in cases.items():
+        write(tmp_path / "layouts/t.yaml", f"extends: card-wallet\n{setting}")
+        with pytest.raises(DataError) as info:
+            load_layout("t", search)
+        assert str(info.value) == message
+
+
+def test_a_misfit_is_reported_in_the_file_that_caused_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "layouts/wide.yaml", "extends: letter\npage:\n  margin_left: 1.75in\n")
+    write(tmp_path / "layouts/small.yaml", "extends: wide\npage:\n  size: 4in x 6in\n")
+    search = [Path("layouts"), BUILTIN_LAYOUTS]
+    assert load_layout("wide", search).page.margin_left == 126
+    with pytest.raises(DataError) as info:
+        load_layout("small", search)
+    assert str(info.value) == (
+        "layouts/small.yaml:3:9: page.margin_left and page.margin_right leave 1.5in of the "
+        "page's 4in width for text; at least 2in is needed"
+    )
+
+
+def test_every_number_declares_its_range() -> None:
+    from handouts.layout import _s, describe_ranges
+
+    ranges = describe_ranges()
+    assert ranges["text.body_size"] == "6 to 72 pt"
+    assert ranges["page.margin_left"] == "0.25in to 4in"
+    assert ranges["page.size"] == "3in to 20in, each side"
+    numeric = [
+        key
+        for key, default, _ in describe_settings()
+        if default.replace(".", "").replace("pt", "").isdigit() and key != "card.sheet"
+    ]
+    assert len(numeric) > 30 and set(numeric) <= set(ranges)
+    with pytest.raises(TypeError, match="needs min and max"):
+        _s(1.0, "unbounded", "number", min=0)
+    doc = (ROOT / "docs/layouts.md").read_text(encoding="utf-8")
+    assert "| `text.body_size` | `12` | 6 to 72 pt | body text size |" in doc
+
+
+def test_command_line_lengths_are_held_to_the_same_ranges(project: Path) -> None:
+    result = run("card", "sacral-traction", "--bleed", "10in", "-o", "c.pdf")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "<--bleed>:1:1: card.bleed must be between 0in and 0.25in, not 10in\n",
+    )
+    result = run("booklet", "lower-back", "--page-size", "half-letter", "--creep", "1in")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "<--creep>:1:1: booklet.creep must be between 0in and 0.04in, not 1in\n",
+    )
+    assert not (project / "c.pdf").exists() and not list((project / "out").glob("*.pdf"))
+
+
+CJK = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian: fonts-wqy-microhei
+
+
+@pytest.mark.skipif(not CJK.is_file(), reason="fonts-wqy-microhei is not installed")
+def test_a_font_is_found_beside_the_layout_that_names_it(project: Path) -> None:
+    """The project's letter names a font beside itself; the built-in large print extends
+    that letter from another folder and must still find it."""
+    (project / "layouts/fonts").mkdir(parents=True)
+    (project / "layouts/fonts/cjk.ttc").symlink_to(CJK)
+    write(project / "layouts/letter.yaml", "extends: letter\nfonts:\n  fallback: [fonts/cjk.ttc]\n")
+    write(project / "data/routines/zh.yaml", "title: 站立伸展\nsteps:\n  - 慢慢呼吸\n")
+    shown = run("layouts", "show", "large-print").stdout
+    assert "fallback:\n  - layouts/fonts/cjk.ttc\n" in shown
+    result = run("handout", "zh", "--layout", "large-print", "-o", "zh.pdf")
+    assert result.exit_code == 0, result.output
+    assert "慢慢呼吸" in PdfReader(project / "zh.pdf").pages[0].extract_text()

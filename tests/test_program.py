@@ -20,7 +20,7 @@ def text_of(path: Path) -> list[str]:
 def test_programme_shows_patient_dosage_notes_and_tracking_page(project: Path) -> None:
     result = run("program", "ann-lee")
     assert result.exit_code == 0, result.output
-    pages = text_of(project / "out/ann-lee.pdf")
+    pages = text_of(project / "out/patients/ann-lee/ann-lee.program.pdf")
     everything = "\n".join(pages)
     assert "Ann Lee" in pages[0] and "R. Okafor, PT" in pages[0] and "2026-11-24" in pages[0]
     assert "Do these every morning, before breakfast." in everything
@@ -66,13 +66,17 @@ def test_bad_programme_lists_every_problem(project: Path) -> None:
         "bad.yaml:3:5: no routine with id 'sacral-tracton' in the "
         "library; closest: sacral-traction\n"
     )
-    assert not (project / "out/bad.pdf").exists()
+    assert not (project / "out").exists()
 
 
 def test_programme_cards(project: Path) -> None:
     result = run("program", "ann-lee", "--cards")
     assert result.exit_code == 0, result.output
-    front = PdfReader(project / "out/ann-lee-cards.pdf").pages[0].extract_text()
+    front = (
+        PdfReader(project / "out/patients/ann-lee/ann-lee.program-cards.pdf")
+        .pages[0]
+        .extract_text()
+    )
     assert "Sacral Traction" in front and "Bird Dog" in front
 
 
@@ -117,4 +121,111 @@ def test_label_pack_with_an_unknown_key(project: Path) -> None:
     assert result.stderr == (
         "layouts/labels/es.yaml:2:1: unknown key 'benefit' in the labels; "
         "did you mean 'benefits'?\n"
+    )
+
+
+# -- languages are tags, looked up by name only (issue 11) -----------------------------------
+@pytest.mark.parametrize(("option", "message"), [
+    ("../../x", "'../../x' is not a language tag like es, pt-BR or zh-Hans"),
+    ("layouts/labels/es.yaml", "'layouts/labels/es.yaml' is not a language tag like es, pt-BR "
+     "or zh-Hans"),
+    ("es\n", "'es\\u000a' is not a language tag like es, pt-BR or zh-Hans"),
+    ("it", "no labels for language 'it' (have: de, en, es, fr)"),
+    ("spanish", "no labels for language 'spanish' (have: de, en, es, fr)"),
+    ("pt-BR", "no labels for language 'pt-BR' (have: de, en, es, fr)"),
+])  # fmt: skip
+def test_language_option_must_name_a_pack(project: Path, option: str, message: str) -> None:
+    write(project / "evil.yaml", "cautions: Pwned\n")
+    for args in (
+        ["handout", "sacral-traction", "-o", "x.pdf"],
+        ["card", "sacral-traction", "-o", "x.pdf"],
+        ["booklet", "lower-back", "-o", "x.pdf"],
+        ["program", "ann-lee", "-o", "x.pdf"],
+    ):
+        result = run(*args, "--language", option)
+        assert (result.exit_code, result.stderr) == (1, f"<--language>:1:1: {message}\n"), args
+    assert not (project / "x.pdf").exists()
+
+
+def test_a_region_or_script_subtag_picks_the_primary_pack(project: Path) -> None:
+    assert run("handout", "sacral-traction", "--language", "es-MX", "-o", "l.pdf").exit_code == 0
+    reader = PdfReader(project / "l.pdf")
+    assert "Antes de empezar" in reader.pages[0].extract_text()
+    assert reader.trailer["/Root"]["/Lang"] == "es-MX"
+
+
+def test_a_project_pack_adds_a_language(project: Path) -> None:
+    write(project / "layouts/labels/it.yaml", "cautions: Prima di iniziare\n")
+    result = run("handout", "sacral-traction", "--language", "it", "-o", "it.pdf")
+    assert result.exit_code == 0, result.output
+    assert "Prima di iniziare" in PdfReader(project / "it.pdf").pages[0].extract_text()
+    result = run("handout", "sacral-traction", "--language", "nl", "-o", "nl.pdf")
+    assert (
+        result.stderr
+        == "<--language>:1:1: no labels for language 'nl' (have: de, en, es, fr, it)\n"
+    )
+
+
+def test_check_language_reports_at_the_routines_language(tmp_path: Path) -> None:
+    from handouts.check import Text
+    from handouts.errors import DataError
+    from handouts.layout import BUILTIN_LAYOUTS, check_language
+
+    where = Text("it", "data/routines/x.yaml", 4, 11)
+    with pytest.raises(DataError) as info:
+        check_language(where, where, [BUILTIN_LAYOUTS])
+    assert str(info.value) == (
+        "data/routines/x.yaml:4:11: no labels for language 'it' (have: de, en, es, fr)"
+    )
+    assert check_language("de-AT", None) == "de" and check_language("EN") == "en"
+    write(tmp_path / "layouts/labels/it.yaml", "steps: Passi\n")
+    assert check_language(where, where, [tmp_path / "layouts", BUILTIN_LAYOUTS]) == "it"
+
+
+def test_load_labels_refuses_what_is_not_a_tag() -> None:
+    from handouts.check import Text
+    from handouts.errors import DataError
+    from handouts.layout import load_labels, load_layout
+
+    letter = load_layout("letter")
+    with pytest.raises(DataError) as info:
+        load_labels("../labels/es", letter)
+    assert str(info.value) == (
+        "<--language>:1:1: '../labels/es' is not a language tag like es, pt-BR or zh-Hans"
+    )
+    with pytest.raises(DataError) as info:
+        load_labels(Text("e$", "data/routines/x.yaml", 3, 11), letter)
+    assert str(info.value).startswith("data/routines/x.yaml:3:11: 'e$' is not a language tag")
+    assert load_labels("xx", letter)["steps"] == "Steps"  # a tag with no pack: English
+    assert load_labels("fr-CA", letter)["steps"] == "Étapes"
+
+
+def test_label_texts_carry_their_own_file_line_and_column(project: Path) -> None:
+    from handouts.layout import ENGLISH, label_texts, load_layout
+    from handouts.render.fonts import font_set, glyph_problems
+
+    write(project / "layouts/labels/es.yaml", "# Spanish, our words\nsteps: Pasos 慢\n")
+    write(project / "layouts/mine.yaml", "extends: letter\nlabels:\n  notes: Notas ב\n")
+    layout = load_layout("mine", [Path("layouts"), BUILTIN_LAYOUTS])
+    texts = {str(t): (t.path, t.line, t.col) for t in label_texts("es", layout)}
+    assert texts["Pasos 慢"] == ("layouts/labels/es.yaml", 2, 8)
+    assert texts["Notas ב"] == ("layouts/mine.yaml", 3, 10)
+    assert texts["Antes de empezar"] == (str(BUILTIN_LAYOUTS / "labels/es.yaml"), 4, 11)
+    english = [t for t in label_texts("en", layout) if t.path == ENGLISH]
+    assert len(english) == len(LABEL_KEYS) - 1  # all but the layout's own 'notes'
+    problems = [str(p) for p in glyph_problems(label_texts("es", layout), font_set(layout.fonts))]
+    assert problems == [
+        "layouts/labels/es.yaml:2:14: the font cannot draw U+6162 CJK UNIFIED IDEOGRAPH-6162; "
+        "add a font that covers it to the layout or remove the character",
+        "layouts/mine.yaml:3:16: right-to-left text (U+05D1 HEBREW LETTER BET) is not supported "
+        "yet; it would print in the wrong order",
+    ]
+
+
+def test_a_bad_character_in_a_pack_is_reported_in_the_pack(project: Path) -> None:
+    write(project / "layouts/labels/es.yaml", 'steps: "Pasos\\u0007"\ncautions: Ojo\n')
+    result = run("handout", "sacral-traction", "--language", "es")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "layouts/labels/es.yaml:1:14: control character U+0007 in 'steps' cannot be printed\n",
     )

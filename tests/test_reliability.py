@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts import api
-from handouts.errors import DataError
+from handouts.build import run as build_project
+from handouts.errors import DataError, HandoutsError
+from handouts.layout import load_layout
 from handouts.output import write_atomic
+from handouts.project import open_project
 from handouts.yamlsrc import MAX_BYTES, parse_yaml, read_yaml
 
 from .conftest import ROOT, glyphs, run, write
@@ -28,7 +30,10 @@ def build_with_seed(project: Path, out: str, seed: str) -> dict[str, bytes]:
         check=True,
         capture_output=True,
     )
-    return {p.name: p.read_bytes() for p in sorted((project / out).glob("*.pdf"))}
+    return {
+        str(p.relative_to(project / out)): p.read_bytes()
+        for p in sorted((project / out).rglob("*.pdf"))
+    }
 
 
 def test_builds_are_byte_identical_across_hash_seeds(project: Path) -> None:
@@ -36,10 +41,10 @@ def test_builds_are_byte_identical_across_hash_seeds(project: Path) -> None:
     two = build_with_seed(project, "out-b", "4242")
     kinds = {
         "handout": "sacral-traction.pdf",
-        "card sheet": "sacral-traction-card.pdf",
-        "booklet": "lower-back.pdf",
-        "imposed sheets": "lower-back-print.pdf",
-        "programme": "ann-lee.pdf",
+        "card sheet": "sacral-traction.card.pdf",
+        "booklet": "lower-back.booklet.pdf",
+        "imposed sheets": "lower-back.booklet-print.pdf",
+        "programme": "patients/ann-lee/ann-lee.program.pdf",
     }
     for kind, name in kinds.items():
         assert name in one, kind
@@ -49,7 +54,7 @@ def test_builds_are_byte_identical_across_hash_seeds(project: Path) -> None:
 
 def test_build_output_has_no_missing_glyphs(project: Path) -> None:
     assert run("build").exit_code == 0
-    for pdf in sorted((project / "out").glob("*.pdf")):
+    for pdf in sorted((project / "out").rglob("*.pdf")):
         text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
         assert "\u25a0" not in text and "\ufffd" not in text, pdf.name
         assert ".notdef" not in pdf.read_bytes().decode("latin-1"), pdf.name
@@ -69,7 +74,7 @@ def test_handout_text_stays_between_the_side_margins(project: Path) -> None:
         ).exit_code
         == 0
     )
-    layout = api.load_layout("large-print")
+    layout = load_layout("large-print")
     left, right = layout.page.margin_left, layout.page.size[0] - layout.page.margin_right
     for chars in glyphs(project / "h.pdf"):
         for g in chars:
@@ -79,7 +84,12 @@ def test_handout_text_stays_between_the_side_margins(project: Path) -> None:
 def test_no_text_within_a_quarter_inch_of_any_page_edge(project: Path) -> None:
     """Office printers cannot print the outer ~1/4 in; nothing a reader needs goes there."""
     assert run("build").exit_code == 0
-    for name in ("sacral-traction.pdf", "lower-back.pdf", "ann-lee.pdf", "wger-bird-dog.pdf"):
+    for name in (
+        "sacral-traction.pdf",
+        "lower-back.booklet.pdf",
+        "patients/ann-lee/ann-lee.program.pdf",
+        "wger-bird-dog.pdf",
+    ):
         reader = PdfReader(project / "out" / name)
         for page, chars in zip(reader.pages, glyphs(project / "out" / name), strict=True):
             w, h = float(page.mediabox.width), float(page.mediabox.height)
@@ -116,7 +126,7 @@ def test_full_disk_leaves_the_previous_file(
         return io.BufferedWriter(FullDisk(room), buffer_size=1)
 
     monkeypatch.setattr("handouts.output.os.fdopen", failing_fdopen)
-    with pytest.raises(OSError):
+    with pytest.raises(HandoutsError, match="cannot write: No space left on device"):
         write_atomic(target, b"%PDF-new" * 10_000)
     assert target.read_bytes() == b"%PDF-previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.pdf"]
@@ -129,7 +139,7 @@ def test_failure_with_no_previous_file_leaves_none(
         "handouts.output.os.fsync",
         lambda fd: (_ for _ in ()).throw(OSError(5, "Input/output error")),
     )
-    with pytest.raises(OSError):
+    with pytest.raises(HandoutsError, match="cannot write: Input/output error"):
         write_atomic(tmp_path / "new.pdf", b"%PDF")
     assert list(tmp_path.iterdir()) == []
 
@@ -138,19 +148,21 @@ def test_a_render_failure_mid_build_replaces_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert run("build").exit_code == 0
-    before = {p.name: p.read_bytes() for p in (project / "out").glob("*.pdf")}
+    before = {p: p.read_bytes() for p in (project / "out").rglob("*.pdf")}
     calls = {"n": 0}
-    real = api.render_booklet
+    import handouts.products.booklet as booklet_product
+
+    real = booklet_product.render_booklet
 
     def explode(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
         raise RuntimeError("writer crashed")
 
-    monkeypatch.setattr(api, "render_booklet", explode)
+    monkeypatch.setattr(booklet_product, "render_booklet", explode)
     with pytest.raises(RuntimeError):
-        api.build(api.Context())
+        build_project(open_project())
     assert calls["n"] == 1 and real is not explode
-    after = {p.name: p.read_bytes() for p in (project / "out").glob("*.pdf")}
+    after = {p: p.read_bytes() for p in (project / "out").rglob("*.pdf")}
     assert after == before
 
 
@@ -193,9 +205,19 @@ def test_benchmark_script_for_limits_exists_and_runs() -> None:
     assert "refused" in done.stdout
 
 
-def test_every_shipped_pdf_kind_is_written_atomically(project: Path) -> None:
+def test_a_broken_routine_stops_only_its_own_products(project: Path) -> None:
     write(project / "data/routines/zz-broken.yaml", "title: Broken\nsteps: nope\n")
     result = run("build")
     assert result.exit_code == 1
-    assert result.stderr.startswith("data/routines/zz-broken.yaml:2:8:")
-    assert not (project / "out").exists() or list((project / "out").iterdir()) == []
+    problem = (
+        "data/routines/zz-broken.yaml:2:8: 'steps' must be a list (lines starting with '- '), "
+        "not text"
+    )
+    assert result.stderr.splitlines()[-2:] == [
+        problem,
+        "made 21 PDF(s) in out; 2 failed: handout zz-broken, pocket card zz-broken",
+    ]
+    written = result.stdout.split()
+    assert len(written) == 21 and "out/sacral-traction.pdf" in written
+    assert not any("zz-broken" in p for p in written)
+    assert not list((project / "out").rglob("zz-broken*"))

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from handouts import api, jobs
+from handouts import jobs
 from handouts.booklet import load_booklet
 from handouts.errors import DataError, Problem, RenderError
+from handouts.layout import Layout
 from handouts.library import load_clinic, load_routine
 from handouts.model import Personal
 from handouts.program import load_program, personalise
+from handouts.project import open_project
 from handouts.render.booklet import render_booklet
 from handouts.render.card import render_cards
 from handouts.render.handout import render_handout
@@ -25,7 +27,17 @@ from handouts.render.handout import render_handout
 from .conftest import glyphs, write
 
 CJK = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian: fonts-wqy-microhei
-load_layout = api.load_layout  # the working folder's layouts/ first, then the built-ins
+
+
+def load_layout(name: str) -> Layout:
+    """A layout as the project in the working folder finds it (its layouts/ first)."""
+    return open_project().layout(name)
+
+
+def card_layout(size: str) -> Layout:
+    return open_project().card_layout(size)
+
+
 MATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf")  # Debian: fonts-dejavu
 
 
@@ -66,9 +78,18 @@ def test_jobs_pickle_and_render_the_same_bytes_in_a_fresh_process(project: Path)
     book = load_booklet(project / "data/booklets/lower-back.yaml")
     book_routines = [load_routine(project / f"data/routines/{i}.yaml") for i in book.routine_ids()]
     handout = jobs.handout_job([routine], layout, clinic, Personal(), {})
-    tracked = jobs.handout_job(prog_routines, layout, clinic, program.personal, {}, program=program)
+    tracked = jobs.handout_job(
+        prog_routines,
+        layout,
+        clinic,
+        program.personal,
+        {},
+        notes={str(e.id): e.note for e in program.entries if e.note is not None},
+        tracking=True,
+        extra_texts=program.texts(),
+    )
     assert tracked.tracking is not None and len(tracked.tracking.titles) == 2
-    card = jobs.card_job([routine], api.card_layout("wallet"), clinic)
+    card = jobs.card_job([routine], card_layout("wallet"), clinic)
     booklet = jobs.booklet_job(book, book_routines, load_layout("booklet-half-letter"), clinic, {})
     tasks = [
         (render_handout, handout),
@@ -87,7 +108,7 @@ def test_a_render_error_in_a_worker_reaches_the_parent_intact(project: Path) -> 
     routine = load_routine(
         write(project / "data/routines/long.yaml", "title: Long\nsteps:\n" + "  - word\n" * 90)
     )
-    job = jobs.card_job([routine], api.card_layout("wallet"), load_clinic(None), from_steps=True)
+    job = jobs.card_job([routine], card_layout("wallet"), load_clinic(None), from_steps=True)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         with pytest.raises(RenderError) as caught:
             pool.submit(render_cards, job).result()
@@ -112,7 +133,7 @@ def test_pictures_do_not_depend_on_the_path_spelling_nor_the_working_folder(
         for clinic in clinics
     ]
     cards = [
-        jobs.card_job([load_routine(p)], api.card_layout("wallet"), clinics[i % 2])
+        jobs.card_job([load_routine(p)], card_layout("wallet"), clinics[i % 2])
         for i, p in enumerate(spellings)
     ]
     first = render_handout(built[0])
@@ -123,7 +144,7 @@ def test_pictures_do_not_depend_on_the_path_spelling_nor_the_working_folder(
     moved = load_routine(elsewhere / "data/routines/pictured.yaml")
     moved_clinic = load_clinic(elsewhere / "data/clinic.yaml")
     built.append(jobs.handout_job([moved], layout, moved_clinic, Personal(), {}))
-    cards.append(jobs.card_job([moved], api.card_layout("wallet"), moved_clinic))
+    cards.append(jobs.card_job([moved], card_layout("wallet"), moved_clinic))
     os.chdir(elsewhere.parent)  # the project fixture changes back on the way out
     assert all(render_handout(job) == first for job in built)
     assert all(render_cards(job) == first_card for job in cards)

@@ -485,7 +485,7 @@ def test_a_thousand_pages_make_one_form_each() -> None:
 # -- through the command line ---------------------------------------------------------------
 @pytest.mark.parametrize("size", ["wallet", "eu", "index", "a7"])
 def test_office_card_sheets_from_the_cli(project: Path, size: str, tmp_path: Path) -> None:
-    result = run("card", "sacral-traction", "--size", size, "--fill", "-o", "s.pdf")
+    result = run("card", "sacral-traction", "--size", size, "-o", "s.pdf")
     assert result.exit_code == 0, result.output
     reader = PdfReader(project / "s.pdf", strict=True)
     expected = {"wallet": 10, "eu": 10, "index": 4, "a7": 8}[size]
@@ -502,6 +502,6 @@ def test_office_card_sheets_from_the_cli(project: Path, size: str, tmp_path: Pat
 def test_build_writes_the_card_sheet(project: Path) -> None:
     result = run("build")
     assert result.exit_code == 0, result.output
-    assert "out/sacral-traction-card.pdf" in result.stdout.splitlines()
-    reader = PdfReader(project / "out/sacral-traction-card.pdf")
+    assert "out/sacral-traction.card.pdf" in result.stdout.splitlines()
+    reader = PdfReader(project / "out/sacral-traction.card.pdf")
     assert reader.pages[0].extract_text().count("Sacral Traction") == 10

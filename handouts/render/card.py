@@ -22,7 +22,7 @@ from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import INCH, Layout
 from ..model import DOSAGE_KEYS, Clinic, Routine
-from .common import Meta, Picture, color
+from .common import Meta, Picture, color, layout_place
 from .fonts import FontFiles, FontSet, load_fonts
 from .handout import QrCode
 from .text import Ink
@@ -58,7 +58,7 @@ class CardRun:
     @classmethod
     def of(cls, job: CardJob) -> CardRun:
         fonts = load_fonts(job.fonts)
-        return cls(job, fonts, Ink(fonts, job.layout.source or "layout"))
+        return cls(job, fonts, Ink(fonts, layout_place(job.layout)))
 
     @property
     def layout(self) -> Layout:

@@ -19,14 +19,17 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from ..errors import Problem, RenderError
+from ..images import image_bytes, prepare
 from ..layout import Layout
+from ..output import shown
 from .fonts import FontSet
 from .text import Ink
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A picture file by resolved absolute path and the sha256 of its bytes.
+    """A picture by resolved absolute path and the sha256 of the bytes that print (as
+    handouts.images prepares them: upright, 8-bit, no metadata).
 
     The PDF never sees the path: ReportLab names an image drawn from a file name after that
     name, so the same picture spelled `data/x.png` or `./data/../data/x.png` would give
@@ -38,41 +41,32 @@ class Picture:
     sha256: str
 
     def data(self) -> bytes:
-        return _picture_bytes(self.path, self.sha256)
+        """The bytes to print; refused if the file changed since the job was made."""
+        data = image_bytes(Path(self.path))
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise RenderError(
+                [Problem(self.path, 1, 1, "picture changed after it was checked; run again")]
+            )
+        return data
 
     def reader(self) -> ImageReader:
         return ImageReader(io.BytesIO(self.data()))
 
     def size(self) -> tuple[float, float]:
-        width, height = self.reader().getSize()
-        return float(width), float(height)
-
-
-_PICTURES: dict[tuple[str, str], bytes] = {}
-
-
-def _picture_bytes(path: str, sha256: str) -> bytes:
-    key = (path, sha256)
-    if key not in _PICTURES:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise RenderError(
-                [Problem(path, 1, 1, f"picture cannot be read: {exc.strerror}")]
-            ) from None
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise RenderError(
-                [Problem(path, 1, 1, "picture changed after it was checked; run again")]
-            )
-        if len(_PICTURES) > 64:
-            _PICTURES.clear()
-        _PICTURES[key] = data
-    return _PICTURES[key]
+        """Width and height in pixels as a viewer shows the picture."""
+        prepared = prepare(Path(self.path))
+        return float(prepared.width), float(prepared.height)
 
 
 def picture_key(file: str, where: str) -> str:
     """How a job names one of a data file's pictures: `file` and `image` or `steps[2]`."""
     return f"{file}#{where}"
+
+
+def layout_place(layout: Layout) -> str:
+    """The layout file as messages show it: the place of labels and of the characters
+    handouts prints itself."""
+    return shown(Path(layout.source)) if layout.source else "layout"
 
 
 def color(hex_value: str) -> colors.Color:
@@ -154,7 +148,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     caution = ParagraphStyle("caution", parent=bullet, textColor=color(c.caution_text))
     return Styles(
         body, bullet, heading, title, kicker, small, number, caution_heading, caution,
-        t.emphasis, Ink(fonts, layout.source or "layout"),
+        t.emphasis, Ink(fonts, layout_place(layout)),
     )  # fmt: skip
 
 

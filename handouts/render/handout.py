@@ -31,6 +31,7 @@ from .common import (
     Styles,
     build_pdf,
     color,
+    layout_place,
     make_styles,
     numbered_canvas,
     picture_key,
@@ -470,7 +471,7 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
             at = (
                 (longest.path, longest.line, longest.col)
                 if isinstance(longest, Text) and longest.path
-                else (layout.source or "layout", 1, 1)
+                else (layout_place(layout), 1, 1)
             )
             raise RenderError([Problem(
                 *at,

@@ -1,0 +1,127 @@
+"""The full-page handout: one or more routines in one PDF, personalised or not."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..check import Text
+from ..errors import HandoutsError, Problem
+from ..jobs import handout_job
+from ..layout import Layout
+from ..model import Clinic, Personal, Routine
+from ..project import Project
+from ..render.handout import render_handout
+from ..targets import Variant, file_name, joined, patient_folder
+from .common import checked_language, checked_outputs
+
+
+@dataclass(frozen=True)
+class HandoutRequest:
+    """`handouts handout`: what was asked. None keeps the project's default."""
+
+    refs: tuple[str, ...]
+    layout: str | None = None
+    language: str | None = None
+    personal: Personal = field(default_factory=Personal)
+    output: Path | None = None
+
+
+def render_handout_pdf(
+    routines: Sequence[Routine],
+    layout: Layout,
+    clinic: Clinic,
+    personal: Personal,
+    titles: dict[str, str],
+    language: str | None = None,
+    notes: dict[str, Text] | None = None,
+    tracking: bool = False,
+    extra_texts: Sequence[Text] = (),
+) -> bytes:
+    """Check every character can print, then render. Pure: returns bytes, writes nothing.
+
+    For a programme: its notes per routine, and a tracking page at the end.
+    """
+    job = handout_job(
+        routines, layout, clinic, personal, titles, language, notes, tracking, extra_texts
+    )
+    return render_handout(job)
+
+
+def is_personal(personal: Personal) -> bool:
+    return bool(personal.texts())
+
+
+def handout_name(
+    project: Project, routines: Sequence[Routine], layout: Layout, language: str
+) -> str:
+    """`<ids>[.<layout>][.<language>].pdf`: the default layout and the routine's own
+    language leave no mark."""
+    return file_name(
+        joined([r.id for r in routines]),
+        None,
+        [
+            Variant.of("", layout.name, project.settings.handout_layout),
+            Variant.of("", language, routines[0].language),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class HandoutTarget:
+    project: Project
+    routines: tuple[Routine, ...]
+    layout: Layout
+    language: str
+    personal: Personal
+    path: Path
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return (self.path,)
+
+    def describe(self) -> str:
+        return f"handout {joined([r.id for r in self.routines])}"
+
+    def render(self) -> dict[Path, bytes]:
+        project = self.project
+        data = render_handout_pdf(
+            self.routines,
+            self.layout,
+            project.clinic(),
+            self.personal,
+            project.titles(self.routines),
+            self.language,
+        )
+        return {self.path: data}
+
+
+def plan(project: Project, request: HandoutRequest) -> HandoutTarget:
+    routines = tuple(project.routines(request.refs))
+    layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
+    checked_language(request.language, layout)
+    language = request.language or routines[0].language
+    personal = request.personal
+    name = handout_name(project, routines, layout, language)
+    if request.output is not None:
+        path = request.output
+    elif is_personal(personal):
+        if personal.patient is None:
+            raise HandoutsError(
+                [
+                    Problem(
+                        "<--patient>",
+                        1,
+                        1,
+                        "a note, clinician or date is for one patient: give --patient NAME "
+                        "too (or -o FILE)",
+                    )
+                ]
+            )
+        folder = patient_folder(str(personal.patient), "")
+        path = project.out_dir / "patients" / folder / name
+    else:
+        path = project.out_dir / name
+    checked_outputs([path])
+    return HandoutTarget(project, routines, layout, language, personal, path)

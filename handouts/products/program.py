@@ -1,0 +1,106 @@
+"""One patient's programme: their routines with their dosage and notes, a tracking page,
+and on request their pocket cards. Always written under the patient's own folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..layout import Layout
+from ..library import load_routine
+from ..model import Routine
+from ..program import Program, check_ids, personalise, warnings
+from ..project import Project
+from ..targets import Variant, file_name, patient_folder
+from .card import card_sheets, render_card_pdf
+from .common import checked_language, checked_outputs
+from .handout import render_handout_pdf
+
+
+@dataclass(frozen=True)
+class ProgramRequest:
+    ref: str
+    layout: str | None = None
+    language: str | None = None
+    cards: bool = False
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class ProgramTarget:
+    project: Project
+    program: Program
+    routines: tuple[Routine, ...]
+    layout: Layout
+    language: str | None
+    handout: Path
+    cards: Path | None
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return (self.handout,) if self.cards is None else (self.handout, self.cards)
+
+    def describe(self) -> str:
+        return f"programme {self.program.name}"
+
+    def notes(self) -> list[str]:
+        return warnings(self.program)
+
+    def render(self) -> dict[Path, bytes]:
+        project, program, routines = self.project, self.program, self.routines
+        clinic = project.clinic()
+        notes = {str(e.id): e.note for e in program.entries if e.note is not None}
+        out = {
+            self.handout: render_handout_pdf(
+                routines,
+                self.layout,
+                clinic,
+                program.personal,
+                project.titles(routines),
+                self.language,
+                notes=notes,
+                tracking=True,
+                extra_texts=program.texts(),
+            )
+        }
+        if self.cards is not None:
+            card_layout = project.card_layout(project.settings.card)
+            shop = render_card_pdf(routines, card_layout, clinic, self.language)
+            out[self.cards] = card_sheets(shop, len(routines), card_layout, copies=1)
+        return out
+
+
+def plan(project: Project, request: ProgramRequest) -> ProgramTarget:
+    program = project.program(request.ref)
+    files = project.routine_files()
+    check_ids(program, files)
+    routines = tuple(personalise(load_routine(files[str(e.id)]), e) for e in program.entries)
+    layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
+    checked_language(request.language, layout)
+    variants = [
+        Variant.of("", layout.name, project.settings.handout_layout),
+        Variant.of("", request.language, routines[0].language),
+    ]
+    if request.output is not None:
+        handout = request.output
+        cards = handout.with_name(f"{handout.stem}-cards.pdf")
+    else:
+        patient = program.personal.patient
+        folder = (
+            project.out_dir
+            / "patients"
+            / patient_folder(str(patient) if patient else None, program.name)
+        )
+        handout = folder / file_name(program.name, "program", variants)
+        cards = folder / file_name(program.name, "program-cards", variants)
+    target = ProgramTarget(
+        project,
+        program,
+        routines,
+        layout,
+        request.language,
+        handout,
+        cards if request.cards else None,
+    )
+    checked_outputs(target.outputs)
+    return target

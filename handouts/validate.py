@@ -1,0 +1,75 @@
+"""`handouts validate`: check data files without printing anything, every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .booklet import check_routine_ids, load_booklet
+from .errors import HandoutsError, Problem
+from .library import link_warnings, load_routine
+from .model import Routine
+from .products.common import layout_fonts
+from .program import check_ids, load_program
+from .project import Project
+from .render.fonts import glyph_problems
+
+
+@dataclass
+class Report:
+    """What `validate` found: files checked, problems (errors) and warnings."""
+
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
+    """Check routine files (or folders of them), glyphs included, without rendering.
+
+    With no paths: every routine, booklet and programme in the data folder, and the clinic.
+    """
+    if not paths:
+        project.require_data()
+    files: list[Path] = []
+    for p in paths or [project.data_dir / "routines"]:
+        if p.is_dir():
+            files += sorted(p.rglob("*.yaml"))
+        else:
+            files.append(p)
+    report = Report()
+    loaded: list[Routine] = []
+    fonts = layout_fonts(project.layout(project.settings.handout_layout))
+    for f in files:
+        report.checked += 1
+        try:
+            routine = load_routine(f)
+        except HandoutsError as exc:
+            report.problems += exc.problems
+            continue
+        loaded.append(routine)
+        report.problems += glyph_problems(routine.texts(), fonts)
+    library_files = project.routine_files()
+    known = set(library_files) | {r.id for r in loaded}
+    report.warnings = link_warnings(loaded, known)
+    if not paths:  # the whole data folder: booklets, programmes and the clinic profile too
+
+        def check_booklet(path: Path) -> None:
+            check_routine_ids(load_booklet(path), library_files)
+
+        def check_program(path: Path) -> None:
+            check_ids(load_program(path), library_files)
+
+        checks: list[tuple[Callable[[Path], object], Path]] = [
+            (lambda _: project.clinic(), project.data_dir / "clinic.yaml"),
+            *[(check_booklet, p) for p in project.booklet_files().values()],
+            *[(check_program, p) for p in project.program_files().values()],
+        ]
+        for check, path in checks:
+            report.checked += 1
+            try:
+                check(path)
+            except HandoutsError as exc:
+                report.problems += exc.problems
+    return report
