@@ -24,6 +24,8 @@ def main(sizes: list[int]) -> None:
         work = Path(tmp)
         shutil.copytree(ROOT / "data", work / "data")
         shutil.copytree(ROOT / "layouts", work / "layouts")
+        if (ROOT / "handouts.yaml").is_file():  # the project file, where there is one
+            shutil.copy(ROOT / "handouts.yaml", work / "handouts.yaml")
         print(f"{'words':>6} {'chars':>7} {'seconds':>8} {'pages':>5}")
         for n in sizes:
             title = " ".join(f"word{i}" for i in range(n))
