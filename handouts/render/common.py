@@ -199,9 +199,11 @@ class _KeepIfItFits(KeepTogether):  # type: ignore[misc]
     def split(self, aw: float, ah: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(aw, ah)
         frame = getattr(self, "_frame", None)
-        if frame is not None and self._H > frame._height:
-            for f in self._content:
-                f.__dict__["keepWithNext"] = 0
+        if frame is not None:
+            room = frame._height - frame._topPadding - frame._bottomPadding  # a whole frame
+            if self._H > room or (self._H > ah and getattr(frame, "_atTop", False)):
+                for f in self._content:
+                    f.__dict__["keepWithNext"] = 0
         return parts
 
 
