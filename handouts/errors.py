@@ -29,6 +29,11 @@ class HandoutsError(Exception):
         self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[HandoutsError], tuple[list[Problem]]]:
+        # Exception pickles its args (one string); rebuild from the problems instead, so an
+        # error raised in a worker process reaches the parent with its class and places.
+        return (type(self), (self.problems,))
+
     @classmethod
     def at(cls, path: str, line: int, col: int, message: str) -> HandoutsError:
         return cls([Problem(path, line, col, message)])

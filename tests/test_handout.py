@@ -14,7 +14,7 @@ from handouts.layout import PAGE_SIZES
 from handouts.library import load_routine
 from handouts.render.text import plain
 
-from .conftest import SEED, missing_in_order, pdf_text, run, words, write
+from .conftest import SEED, glyphs, missing_in_order, pdf_text, run, words, write
 
 
 def _text_sizes(path: Path) -> list[tuple[float, str]]:
@@ -258,3 +258,108 @@ def test_pdf_is_structurally_sound(project: Path) -> None:
         check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
         assert "WARNING" not in check.stdout + check.stderr
+
+
+# -- text never leaves the page ------------------------------------------------------------
+WORD = "A" + "b" * 79  # 80 letters, no break opportunity
+URL = "https://example.com/" + "x" * 90
+
+
+def _everywhere(project: Path) -> None:
+    """A routine with an unbreakable word in every field; the clinic's web address (printed
+    beside the logo) a long unbreakable URL."""
+    write(
+        project / "data/routines/lw.yaml",
+        f"title: Title {WORD}\ncategory: Cat {WORD}\nsummary: Sum {WORD}\n"
+        f"equipment: [Eq {WORD}]\nsteps:\n  - Step {WORD}\ncautions: [Caut {WORD}]\n"
+        f'dosage: {{sets: "S{WORD}"}}\nvideo: {URL}\nsource: Src {WORD}\n'
+        f"notes: [Note {WORD}]\nquick_reference: [QR {WORD}]\n",
+    )
+    clinic = project / "data/clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("https://riverside-physio.example", URL))
+
+
+def _outside(pdf: Path, box: tuple[float, float, float, float]) -> list[tuple[int, str, float]]:
+    x0, y0, x1, y1 = box
+    return [
+        (n, g.text, round(min(g.x0, g.x1), 1))
+        for n, page in enumerate(glyphs(pdf), start=1)
+        for g in page
+        if g.x0 < x0 - 0.01 or g.x1 > x1 + 0.01 or g.y0 < y0 - 0.01 or g.y1 > y1 + 0.01
+    ]
+
+
+def test_long_unbreakable_words_stay_inside_the_safe_area(project: Path) -> None:
+    _everywhere(project)
+    commands = [
+        ("handout", "lw", "--patient", f"Pat {WORD}", "-o", "h.pdf"),
+        ("handout", "lw", "--patient", f"Pat{WORD}", "--layout", "a4", "-o", "a4.pdf"),
+        ("booklet", "--title", f"Book {WORD}", "lw", "sacral-traction", "-o", "b.pdf"),
+    ]  # fmt: skip
+    for args in commands:
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+    edge = 0.25 * 72
+    for name in ("h.pdf", "a4.pdf", "b.pdf"):
+        for n, page in enumerate(PdfReader(project / name).pages):
+            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            found = _outside(project / name, (edge, edge, w - edge, h - edge))
+            assert [g for g in found if g[0] == n + 1] == [], name
+    text = " ".join(pdf_text(project / "h.pdf").split())
+    assert "Pat Abbb" in text and "https://example.com/xxx" in text
+
+
+def test_long_unbreakable_words_stay_inside_the_card_safe_area(project: Path) -> None:
+    from handouts.project import open_project
+    from handouts.render.card import safe_box
+
+    _everywhere(project)
+    for size in ("wallet", "index"):
+        result = run("card", "lw", "--size", size, "--sheet", "none", "-o", f"{size}.pdf")
+        assert result.exit_code == 0, result.output
+        box = safe_box(open_project().card_layout(size))
+        safe = (box.x, box.y, box.x + box.width, box.top)
+        assert _outside(project / f"{size}.pdf", safe) == [], size
+
+
+def test_a_footer_too_long_for_the_bottom_margin_is_refused_with_its_place(
+    project: Path,
+) -> None:
+    result = run("handout", "sacral-traction", "--patient", " ".join([WORD] * 12))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("<--patient>:1:1: the page footer")
+    assert "more than the bottom margin holds" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (project / "out/sacral-traction.pdf").exists()
+
+
+def test_a_title_taller_than_a_page_is_set_in_work_linear_in_its_length(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 96 pt (the largest title size a layout may ask for) a 200-character title is taller
+    than a Letter page; ReportLab regrouped that keep-with-next title without end. Counted in
+    flowables handled, not timed."""
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    handled = [0]
+    original = BaseDocTemplate.handle_flowable
+
+    def counting(self: BaseDocTemplate, flowables: list[object]) -> None:
+        handled[0] += 1
+        assert handled[0] < 5000, "layout does not finish"
+        original(self, flowables)
+
+    monkeypatch.setattr(BaseDocTemplate, "handle_flowable", counting)
+    write(project / "layouts/huge.yaml", "extends: letter\ntext:\n  title_size: 96\n")
+    counts, pages = {}, {}
+    for n in (33, 66):
+        title = " ".join(["ab"] * n)  # 66 words: 197 characters, within the routine limit
+        write(project / "data/routines/long.yaml", f"title: {title}\nsteps:\n  - Breathe\n")
+        handled[0] = 0
+        result = run("handout", "long", "--layout", "huge", "-o", f"long{n}.pdf")
+        assert result.exit_code == 0, result.output
+        counts[n] = handled[0]
+        pages[n] = len(PdfReader(project / f"long{n}.pdf").pages)
+        assert words(pdf_text(project / f"long{n}.pdf")).count("ab") == n
+    assert pages[66] >= 2  # the title really is taller than a page
+    assert counts[66] <= 2 * counts[33] + 10, counts

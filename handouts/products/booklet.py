@@ -7,22 +7,19 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..booklet import Booklet, booklet_from_ids, check_routine_ids, follow_chain
 from ..errors import DataError, Problem
 from ..impose import booklet_plan, pad_pages
+from ..jobs import booklet_job
 from ..layout import PAGE_SIZES, Layout, check_layout
 from ..library import load_routine
-from ..model import Personal, Routine
+from ..model import Routine
 from ..project import Project
-from ..render.booklet import BookletJob, render_booklet
-from ..render.common import Meta
-from ..render.handout import HandoutJob
-from ..render.text import plain
+from ..render.booklet import render_booklet
 from ..sheets import Marks, impose
 from ..targets import Variant, file_name, joined
-from .common import checked_language, checked_outputs, clinic_logo, prepared
+from .common import checked_language, checked_outputs
 
 SADDLE_SHEETS = {"half-letter": "letter", "a5": "a4"}
 """Page sizes that fold from one sheet, and the sheet."""
@@ -82,29 +79,10 @@ class BookletTarget:
         """The reading-order PDF and, when saddle-stitched, the print version: in memory."""
         project, booklet, layout = self.project, self.booklet, self.layout
         routines = self.routines
-        overrides: dict[str, Any] = dict(booklet.clinic)
-        clinic = dataclasses.replace(project.clinic(), **overrides)
-        lang = self.language
-        texts = [t for r in routines for t in r.texts()] + booklet.texts() + clinic.texts()
-        labels, fonts = prepared(layout, lang, texts)
-        meta = Meta(plain(booklet.title), str(clinic.name or ""), str(booklet.subtitle or ""), lang)
-        handout_job = HandoutJob(
-            routines,
-            layout,
-            fonts,
-            labels,
-            clinic,
-            Personal(),
-            project.titles(routines),
-            meta,
-            logo=clinic_logo(clinic),
+        job = booklet_job(
+            booklet, routines, layout, project.clinic(), project.titles(routines), self.language
         )
-        cover = (
-            Path(booklet.path).parent / booklet.cover_image.path
-            if booklet.cover_image is not None
-            else None
-        )
-        rendered = render_booklet(BookletJob(booklet, routines, handout_job, cover, progress))
+        rendered = render_booklet(job, progress)
         result = BookletResult(pages=rendered.pages)
         result.pdfs[self.reading] = rendered.pdf
         if self.saddle:

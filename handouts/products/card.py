@@ -14,14 +14,15 @@ from typing import Any, cast
 
 from ..errors import DataError, Problem
 from ..impose import Flip, Grid, card_plan, fit_grid
+from ..jobs import card_job
 from ..layout import PAGE_SIZES, Layout, check_layout
 from ..model import Clinic, Routine
 from ..output import shown
 from ..project import Project
-from ..render.card import CardJob, render_cards
+from ..render.card import render_cards
 from ..sheets import MARK_ROOM, Marks, impose
 from ..targets import Variant, file_name, joined
-from .common import checked_language, checked_outputs, clinic_logo, meta_for, prepared
+from .common import checked_language, checked_outputs
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,7 @@ def render_card_pdf(
     routines: Sequence[Routine], layout: Layout, clinic: Clinic, language: str | None = None
 ) -> bytes:
     """The print-shop file: one card side per page at trim + bleed, fronts and backs."""
-    lang = language or routines[0].language
-    texts = [t for r in routines for t in r.texts()] + clinic.texts()
-    labels, fonts = prepared(layout, lang, texts)
-    meta = meta_for(routines, clinic, lang, " (pocket card)")
-    job = CardJob(routines, layout, fonts, labels, clinic, meta, True, clinic_logo(clinic))
+    job = card_job(routines, layout, clinic, from_steps=True, language=language)
     return render_cards(job)
 
 

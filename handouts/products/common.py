@@ -5,31 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..check import Text
 from ..errors import HandoutsError, Problem
-from ..layout import Layout, check_language, label_texts, load_labels
+from ..jobs import layout_font_files
+from ..layout import Layout, check_language
 from ..model import Clinic, Routine
 from ..output import check_target
 from ..render.common import Meta
-from ..render.fonts import FontSet, check_glyphs, font_set
+from ..render.fonts import FontSet, load_fonts
 from ..render.text import plain
 
 
 def layout_fonts(layout: Layout) -> FontSet:
-    return font_set(layout.fonts, Path(layout.source).parent if layout.source else None)
-
-
-def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, str], FontSet]:
-    """The labels and fonts a product prints with, once every character is known to print."""
-    labels = load_labels(lang, layout)
-    fonts = layout_fonts(layout)
-    check_glyphs(texts + label_texts(lang, layout), fonts)
-    return labels, fonts
-
-
-def clinic_logo(clinic: Clinic) -> Path | None:
-    """The clinic's logo file (checked when the profile was loaded), if it has one."""
-    return Path(clinic.path).parent / clinic.logo.path if clinic.logo else None
+    """The layout's fonts, registered in this process (for glyph checks)."""
+    return load_fonts(layout_font_files(layout))
 
 
 def meta_for(routines: Sequence[Routine], clinic: Clinic, lang: str, suffix: str = "") -> Meta:

@@ -6,18 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.platypus import Flowable
-
 from ..check import Text
 from ..errors import HandoutsError, Problem
+from ..jobs import handout_job
 from ..layout import Layout
 from ..model import Clinic, Personal, Routine
 from ..project import Project
-from ..render.common import Styles
-from ..render.handout import HandoutJob, render_handout
-from ..render.tracking import tracking_page
+from ..render.handout import render_handout
 from ..targets import Variant, file_name, joined, patient_folder
-from .common import checked_language, checked_outputs, clinic_logo, meta_for, prepared
+from .common import checked_language, checked_outputs
 
 
 @dataclass(frozen=True)
@@ -46,27 +43,8 @@ def render_handout_pdf(
 
     For a programme: its notes per routine, and a tracking page at the end.
     """
-    lang = language or routines[0].language
-    texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
-    labels, fonts = prepared(layout, lang, texts + list(extra_texts))
-    extra = None
-    if tracking:
-
-        def extra(styles: Styles) -> list[Flowable]:
-            return tracking_page(routines, layout, fonts, labels, styles)
-
-    job = HandoutJob(
-        routines,
-        layout,
-        fonts,
-        labels,
-        clinic,
-        personal,
-        titles,
-        meta_for(routines, clinic, lang),
-        logo=clinic_logo(clinic),
-        routine_notes=notes or {},
-        extra=extra,
+    job = handout_job(
+        routines, layout, clinic, personal, titles, language, notes, tracking, extra_texts
     )
     return render_handout(job)
 

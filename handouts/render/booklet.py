@@ -8,23 +8,27 @@ book again for each pass of the contents page).
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -34,7 +38,8 @@ from reportlab.platypus.flowables import DocIf
 from ..booklet import Booklet
 from ..errors import Problem
 from ..model import Routine
-from .common import Meta, Styles, build_pdf, color, label_para, make_styles, numbered_canvas, para
+from .common import Document, Meta, Picture, Styles, build_pdf, color, make_styles, numbered_canvas
+from .fonts import FontSet, load_fonts
 from .handout import PRINTER_EDGE, HandoutJob, Section, frame_width, scaled_image, story_for
 
 
@@ -70,7 +75,7 @@ class Mark(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         page = self.canv.getPageNumber()
         self.record.starts.setdefault(self.routine.id, page)
-        self.canv._running_title = str(self.routine.title)
+        self.canv._running_title = self.routine.title
 
 
 class LinkPara(Paragraph):  # type: ignore[misc]
@@ -90,11 +95,16 @@ class LinkPara(Paragraph):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class BookletJob:
+    """Everything a booklet prints, as plain data that pickles (see HandoutJob)."""
+
     booklet: Booklet
-    routines: Sequence[Routine]
+    routines: tuple[Routine, ...]
     handout: HandoutJob  # layout, fonts, labels, clinic, titles: shared with the handout
-    cover_image: Path | None = None
-    progress: Callable[[int], None] | None = None
+    cover_image: Picture | None = None
+
+
+Progress = Callable[[int], None]
+"""Told the number of each body page as it is drawn."""
 
 
 def _booklet_section(record: Record, inside: set[str]) -> type[Section]:
@@ -103,7 +113,8 @@ def _booklet_section(record: Record, inside: set[str]) -> type[Section]:
             out: list[Flowable] = []
             for _, rid, text in self.neighbours(r):
                 if rid in inside:
-                    out.append(LinkPara(text + " \u2192", self.s.small, record, rid))
+                    arrow = self.ink.label(" \u2192")
+                    out.append(LinkPara(text + arrow, self.s.small, record, rid))
                 else:
                     out.append(Paragraph(text, self.s.small))
             return [Spacer(1, self.s.body.spaceAfter), *out] if out else []
@@ -111,22 +122,24 @@ def _booklet_section(record: Record, inside: set[str]) -> type[Section]:
     return BookletSection
 
 
-def _doc(job: BookletJob, meta: Meta) -> Callable[[io.BytesIO], SimpleDocTemplate]:
+def _doc(job: BookletJob, meta: Meta, fonts: FontSet) -> Callable[[io.BytesIO], Document]:
     p = job.handout.layout.page
 
-    def make(buffer: io.BytesIO) -> SimpleDocTemplate:
-        return SimpleDocTemplate(
+    def make(buffer: io.BytesIO) -> Document:
+        return Document(
             buffer, pagesize=p.size, leftMargin=p.margin_left, rightMargin=p.margin_right,
             topMargin=p.margin_top, bottomMargin=p.margin_bottom, invariant=1,
             title=meta.title, author=meta.author, subject=meta.subject, lang=meta.lang,
             creator="handouts", producer="handouts (ReportLab)",
-            initialFontName=job.handout.fonts.regular,
+            initialFontName=fonts.regular,
         )  # fmt: skip
 
     return make
 
 
-def render_body(job: BookletJob, styles: Styles) -> tuple[bytes, Record]:
+def render_body(
+    job: BookletJob, styles: Styles, progress: Progress | None = None
+) -> tuple[bytes, Record]:
     """Every routine, each from a new page; page numbers from 1."""
     h = job.handout
     record = Record()
@@ -140,30 +153,27 @@ def render_body(job: BookletJob, styles: Styles) -> tuple[bytes, Record]:
                 story.append(DocIf("doc.page % 2 == 0", [PageBreak()]))
         story.append(Mark(record, routine))
         story += story_for(h, routine, styles, section)
-    layout, fonts = h.layout, h.fonts
+    layout, fonts, ink = h.layout, styles.fonts, styles.ink
     p = layout.page
     size = max(layout.text.small_size, layout.text.min_size)
+    width = frame_width(layout)
 
     def draw(canvas: Canvas, page: int, total: int) -> None:
         canvas.saveState()
         canvas.setFillColor(color(layout.colors.muted))
-        canvas.setFont(fonts.regular, size)
         outer_right = page % 2 == 1  # body page 1 is a right-hand page
+        x, align = (p.size[0] - p.margin_right, "right") if outer_right else (p.margin_left, "left")
         y = max(PRINTER_EDGE + size * 0.3, p.margin_bottom * 0.4)
-        if outer_right:
-            canvas.drawRightString(p.size[0] - p.margin_right, y, str(page))
-        else:
-            canvas.drawString(p.margin_left, y, str(page))
+        ink.draw(canvas, x, y, str(page), fonts.regular, size, align)  # type: ignore[arg-type]
         title = getattr(canvas, "_running_title", "")
         if layout.booklet.running_header and title and page not in record.starts.values():
+            # One line, cut short if it must: the routine's first page prints it in full.
             top = p.size[1] - PRINTER_EDGE - size
-            if outer_right:
-                canvas.drawRightString(p.size[0] - p.margin_right, top, title)
-            else:
-                canvas.drawString(p.margin_left, top, title)
+            head = ink.shortened(title, fonts.regular, size, width)
+            ink.draw(canvas, x, top, head, fonts.regular, size, align)  # type: ignore[arg-type]
         canvas.restoreState()
-        if job.progress is not None:
-            job.progress(page)
+        if progress is not None:
+            progress(page)
 
     meta = Meta(str(job.booklet.title), "", "", h.meta.lang)
     where = Problem(
@@ -172,7 +182,7 @@ def render_body(job: BookletJob, styles: Styles) -> tuple[bytes, Record]:
         1,
         "a part of a routine is taller than a booklet page and cannot be split",
     )
-    data = build_pdf(_doc(job, meta), story, numbered_canvas(draw), where)
+    data = build_pdf(_doc(job, meta, fonts), story, numbered_canvas(draw), where)
     return data, record
 
 
@@ -181,7 +191,7 @@ def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record
     h, b = job.handout, job.booklet
     layout = h.layout
     width = frame_width(layout)
-    cover_title = para(b.title, styles.title, styles.emphasis)
+    cover_title = styles.para(b.title, styles.title)
     cover_title.style = styles.title.clone(
         "cover",
         fontSize=layout.booklet.cover_title_size,
@@ -189,21 +199,21 @@ def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record
     )
     story: list[Flowable] = [Spacer(1, layout.page.size[1] * 0.12), cover_title]
     if b.subtitle:
-        story.append(para(b.subtitle, styles.heading, styles.emphasis))
+        story.append(styles.para(b.subtitle, styles.heading))
     if job.cover_image is not None:
         story += [Spacer(1, 12), scaled_image(job.cover_image, width, layout.page.size[1] * 0.35)]
     clinic = [t for t in (h.clinic.name, h.clinic.phone, h.clinic.address, h.clinic.website) if t]
     if clinic:
-        story += [Spacer(1, 24)] + [para(t, styles.body, styles.emphasis) for t in clinic]
+        story += [Spacer(1, 24)] + [styles.para(t, styles.body) for t in clinic]
     if h.logo is not None:
         story += [Spacer(1, 12), scaled_image(h.logo, width / 3, 72)]
     story.append(PageBreak())
     if b.intro:
-        story.append(para(b.intro, styles.body, styles.emphasis))
-    story.append(label_para(h.labels["contents"], styles.heading))
+        story.append(styles.para(b.intro, styles.body))
+    story.append(styles.label(h.labels["contents"], styles.heading))
     rows: list[list[object]] = []
     commands: list[tuple[object, ...]] = [
-        ("FONT", (0, 0), (-1, -1), h.fonts.regular, styles.body.fontSize),
+        ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -212,13 +222,13 @@ def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record
     number = styles.body.clone("number", alignment=2)
     for section in b.sections:
         if section.title is not None:
-            rows.append([para(section.title, styles.kicker, styles.emphasis), ""])
+            rows.append([styles.para(section.title, styles.kicker), ""])
         for rid in section.routine_ids:
             routine = by_id[str(rid)]
             rows.append([
-                LinkPara(para(routine.title, styles.body, styles.emphasis).text, styles.body,
+                LinkPara(styles.ink.markup(routine.title, styles.emphasis), styles.body,
                          record, routine.id),
-                Paragraph(str(starts[routine.id]), number),
+                Paragraph(styles.ink.label(str(starts[routine.id])), number),
             ])  # fmt: skip
     if rows:
         table = Table(rows, colWidths=[width * 0.85, width * 0.15], hAlign="LEFT")
@@ -232,7 +242,7 @@ def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record
         return None
 
     where = Problem(b.path, 1, 1, "the booklet's cover or contents do not fit a page")
-    return build_pdf(_doc(job, meta), story, numbered_canvas(draw), where)
+    return build_pdf(_doc(job, meta, styles.fonts), story, numbered_canvas(draw), where)
 
 
 class _EvenPages(DocIf):  # type: ignore[misc]
@@ -246,21 +256,59 @@ def render_back(job: BookletJob, styles: Styles) -> bytes | None:
     h, b = job.handout, job.booklet
     parts: list[Flowable] = []
     if b.back_cover:
-        parts.append(para(b.back_cover, styles.body, styles.emphasis))
+        parts.append(styles.para(b.back_cover, styles.body))
     for text in (h.clinic.safety, h.clinic.disclaimer):
         if text:
-            parts.append(para(text, styles.body, styles.emphasis))
+            parts.append(styles.para(text, styles.body))
     contact = " \u00b7 ".join(
         str(t) for t in (h.clinic.name, h.clinic.phone, h.clinic.website) if t
     )
     if contact:
-        parts.append(Paragraph(f"<b>{escape(contact)}</b>", styles.body))
+        parts.append(Paragraph(f"<b>{styles.ink.label(contact)}</b>", styles.body))
     if not parts:
         return None
     story = [Spacer(1, h.layout.page.size[1] * 0.45), KeepTogether(parts)]
     meta = Meta(str(b.title), "", "", h.meta.lang)
     where = Problem(b.path, 1, 1, "the back cover text does not fit on one page")
-    return build_pdf(_doc(job, meta), story, numbered_canvas(lambda c, p, t: None), where)
+    return build_pdf(
+        _doc(job, meta, styles.fonts), story, numbered_canvas(lambda c, p, t: None), where
+    )
+
+
+def unique_subset_names(writer: PdfWriter) -> None:
+    """Name every font subset after its own content.
+
+    Each separately rendered part calls its first subset of DejaVu Sans `AAAAAA+DejaVuSans`,
+    so a joined book would hold several different subsets under one name (preflight flags
+    it; a RIP may print the wrong glyphs). The six letters become a digest of the subset's
+    font program, character map and widths: the same name is the same font, and the bytes
+    stay reproducible.
+    """
+    seen: set[int] = set()
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            if id(font) in seen or not isinstance(font, DictionaryObject):
+                continue
+            seen.add(id(font))
+            base = str(font.get("/BaseFont", "")).lstrip("/")  # "AAAAAA+DejaVuSans"
+            descriptor = font.get("/FontDescriptor")
+            if len(base) < 8 or base[6] != "+" or descriptor is None:
+                continue
+            descriptor = descriptor.get_object()
+            digest = hashlib.sha256()
+            for stream in (descriptor.get("/FontFile2"), font.get("/ToUnicode")):
+                if stream is not None:
+                    digest.update(stream.get_object().get_data())
+            digest.update(repr(list(font.get("/Widths", []))).encode())
+            tag = "".join(chr(65 + b % 26) for b in digest.digest()[:6])
+            name = NameObject(f"/{tag}+{base[7:]}")
+            font[NameObject("/BaseFont")] = name
+            descriptor[NameObject("/FontName")] = name
 
 
 @dataclass(frozen=True)
@@ -271,9 +319,10 @@ class Rendered:
     pages: int
 
 
-def render_booklet(job: BookletJob) -> Rendered:
-    styles = make_styles(job.handout.layout, job.handout.fonts)
-    body, record = render_body(job, styles)
+def render_booklet(job: BookletJob, progress: Progress | None = None) -> Rendered:
+    """The reading-order booklet; `progress` (not part of the job) hears of each body page."""
+    styles = make_styles(job.handout.layout, load_fonts(job.handout.fonts))
+    body, record = render_body(job, styles, progress)
     front_record = Record()
     front = render_front(job, styles, record.starts, front_record)
     back = render_back(job, styles)
@@ -296,6 +345,7 @@ def join(
     for reader in parts:
         for page in reader.pages:
             writer.add_page(page)
+    unique_subset_names(writer)
     n_front = len(parts[0].pages)
     n_body = len(parts[1].pages)
     total = len(writer.pages)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
@@ -24,9 +22,10 @@ from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import INCH, Layout
 from ..model import DOSAGE_KEYS, Clinic, Routine
-from .common import Meta, color, para
-from .fonts import FontSet
-from .handout import picture_reader, qr_drawing
+from .common import Meta, Picture, color, layout_place
+from .fonts import FontFiles, FontSet, load_fonts
+from .handout import QrCode
+from .text import Ink
 
 SIZE_STEP = 0.5
 """Points by which text shrinks per attempt."""
@@ -36,14 +35,50 @@ NOTE_LINE_GAP = 0.24 * INCH
 
 @dataclass(frozen=True)
 class CardJob:
-    routines: Sequence[Routine]
+    """Everything a card file prints, as plain data that pickles (see HandoutJob)."""
+
+    routines: tuple[Routine, ...]
     layout: Layout
-    fonts: FontSet
+    fonts: FontFiles
     labels: dict[str, str]
     clinic: Clinic
     meta: Meta
     from_steps: bool = False
-    logo: Path | None = None  # the clinic's logo, printed on the back when there is no QR code
+    logo: Picture | None = None  # the clinic's logo, on the back when there is no QR code
+
+
+@dataclass(frozen=True)
+class CardRun:
+    """A CardJob being rendered: its fonts registered in this process."""
+
+    job: CardJob
+    fonts: FontSet
+    ink: Ink
+
+    @classmethod
+    def of(cls, job: CardJob) -> CardRun:
+        fonts = load_fonts(job.fonts)
+        return cls(job, fonts, Ink(fonts, layout_place(job.layout)))
+
+    @property
+    def layout(self) -> Layout:
+        return self.job.layout
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.job.labels
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.job.clinic
+
+    @property
+    def from_steps(self) -> bool:
+        return self.job.from_steps
+
+    @property
+    def logo(self) -> Picture | None:
+        return self.job.logo
 
 
 @dataclass(frozen=True)
@@ -82,7 +117,7 @@ def sizes(layout: Layout) -> list[float]:
 
 
 def _style(
-    job: CardJob,
+    job: CardRun,
     name: str,
     size: float,
     *,
@@ -120,7 +155,7 @@ def _stack(
 
 
 # -- front ---------------------------------------------------------------------------------
-def front_items(job: CardJob, routine: Routine) -> tuple[str, Sequence[Text]]:
+def front_items(job: CardRun, routine: Routine) -> tuple[str, Sequence[Text]]:
     if routine.quick_reference:
         return "quick_reference", routine.quick_reference
     if job.from_steps:
@@ -132,7 +167,7 @@ def front_items(job: CardJob, routine: Routine) -> tuple[str, Sequence[Text]]:
     )])  # fmt: skip
 
 
-def front_extra(job: CardJob, routine: Routine) -> Text | None:
+def front_extra(job: CardRun, routine: Routine) -> Text | None:
     field = job.layout.card.front_field
     if field == "none":
         return None
@@ -150,7 +185,7 @@ class FrontPlan:
     band_height: float
 
 
-def plan_front(job: CardJob, routine: Routine) -> FrontPlan:
+def plan_front(job: CardRun, routine: Routine) -> FrontPlan:
     layout, box = job.layout, safe_box(job.layout)
     field, items = front_items(job, routine)
     extra = front_extra(job, routine)
@@ -159,7 +194,7 @@ def plan_front(job: CardJob, routine: Routine) -> FrontPlan:
     def build(size: float, with_extra: bool) -> FrontPlan:
         scale = size / card.body_size
         title_size = max(card.title_size * scale, card.min_size)
-        title = para(
+        title = job.ink.para(
             routine.title,
             _style(job, "title", title_size, bold=True, colour=card.band_text, lead=1.15),
         )
@@ -174,7 +209,8 @@ def plan_front(job: CardJob, routine: Routine) -> FrontPlan:
             bulletColor=color(layout.colors.accent),
         )
         body: list[Flowable] = [
-            para(t, step_style, bulletText=f"{i}.") for i, t in enumerate(items, start=1)
+            job.ink.para(t, step_style, bulletText=job.ink.bullet(f"{i}."))
+            for i, t in enumerate(items, start=1)
         ]
         if with_extra and extra is not None:
             warn = _style(
@@ -186,7 +222,7 @@ def plan_front(job: CardJob, routine: Routine) -> FrontPlan:
                 spaceBefore=size * 0.3,
             )
             prefix = "\u26a0 " if card.front_field == "cautions" else ""
-            body.append(Paragraph(prefix + para(extra, warn).text, warn))
+            body.append(Paragraph(job.ink.label(prefix) + job.ink.markup(extra), warn))
         return FrontPlan(size, title, body, band)
 
     def fits(plan: FrontPlan) -> bool:
@@ -210,7 +246,7 @@ def plan_front(job: CardJob, routine: Routine) -> FrontPlan:
 
 
 def _overflow(
-    job: CardJob,
+    job: CardRun,
     routine: Routine,
     field: str,
     texts: Sequence[Text],
@@ -233,7 +269,7 @@ def _overflow(
     )])  # fmt: skip
 
 
-def draw_front(canvas: Canvas, job: CardJob, plan: FrontPlan) -> None:
+def draw_front(canvas: Canvas, job: CardRun, plan: FrontPlan) -> None:
     layout, box = job.layout, safe_box(job.layout)
     w, h = page_size(layout)
     canvas.setFillColor(color(layout.card.background))
@@ -255,7 +291,7 @@ class BackPlan:
     qr: str | None
 
 
-def plan_back(job: CardJob, routine: Routine) -> BackPlan:
+def plan_back(job: CardRun, routine: Routine) -> BackPlan:
     layout, box, labels = job.layout, safe_box(job.layout), job.labels
     card, clinic = layout.card, job.clinic
     # The top-right corner holds the video's QR code, or else the clinic's logo.
@@ -267,33 +303,34 @@ def plan_back(job: CardJob, routine: Routine) -> BackPlan:
         out: list[Flowable] = []
         if clinic.name:
             out.append(
-                para(
+                job.ink.para(
                     clinic.name, _style(job, "clinic", size, bold=True, colour=layout.colors.accent)
                 )
             )
         if clinic.phone:
             phone = max(card.phone_size * scale, card.min_size)
-            out.append(Paragraph(escape(labels["card_call"]), _style(job, "call", size)))
+            out.append(job.ink.label_para(labels["card_call"], _style(job, "call", size)))
             # The number never breaks across lines: its spaces are non-breaking.
-            number = para(
+            number = job.ink.para(
                 clinic.phone.replace(" ", "\u00a0"), _style(job, "phone", phone, bold=True)
             )
             out.append(number)
         parts = [
-            f"{escape(labels[k])}: {para(routine.dosage[k], _style(job, 'd', size)).text}"
+            f"{job.ink.label(labels[k])}: {job.ink.markup(routine.dosage[k])}"
             for k in DOSAGE_KEYS
             if k in routine.dosage
         ]
         if parts:
             out.append(
                 Paragraph(
-                    " \u00b7 ".join(parts), _style(job, "dosage", size, spaceBefore=size * 0.4)
+                    job.ink.label(" \u00b7 ").join(parts),
+                    _style(job, "dosage", size, spaceBefore=size * 0.4),
                 )
             )
         if routine.video:  # the address under the code, for a reader without a camera
             out.append(
-                Paragraph(
-                    escape(str(routine.video)),
+                job.ink.label_para(
+                    routine.video,
                     _style(job, "video", size, colour=layout.colors.muted, spaceBefore=size * 0.3),
                 )
             )
@@ -301,7 +338,7 @@ def plan_back(job: CardJob, routine: Routine) -> BackPlan:
             safety = _style(
                 job, "safety", size, spaceBefore=size * 0.4, colour=layout.colors.caution_border
             )
-            out.append(para(clinic.safety, safety))
+            out.append(job.ink.para(clinic.safety, safety))
         return out
 
     for size in sizes(layout):
@@ -320,7 +357,7 @@ def plan_back(job: CardJob, routine: Routine) -> BackPlan:
     raise _overflow(job, routine, what, texts, needed, box.height, needed)
 
 
-def draw_back(canvas: Canvas, job: CardJob, plan: BackPlan) -> None:
+def draw_back(canvas: Canvas, job: CardRun, plan: BackPlan) -> None:
     layout, box = job.layout, safe_box(job.layout)
     w, h = page_size(layout)
     canvas.setFillColor(color(layout.card.background))
@@ -328,14 +365,12 @@ def draw_back(canvas: Canvas, job: CardJob, plan: BackPlan) -> None:
     _stack(canvas, plan.body, box.x, box.top, plan.text_width)
     side = layout.card.qr_size
     if plan.qr:
-        drawing = qr_drawing(plan.qr, side)
-        drawing.drawOn(canvas, box.x + box.width - side, box.top - side)
+        QrCode(plan.qr, side).draw_at(canvas, box.x + box.width - side, box.top - side)
     elif job.logo is not None:
-        logo = picture_reader(job.logo)
-        iw, ih = logo.getSize()
+        iw, ih = job.logo.size()
         scale = min(side / iw, side / ih)
         canvas.drawImage(
-            logo,
+            job.logo.reader(),
             box.x + box.width - iw * scale,
             box.top - ih * scale,
             iw * scale,
@@ -351,10 +386,10 @@ def draw_back(canvas: Canvas, job: CardJob, plan: BackPlan) -> None:
 
 
 # -- the print-shop file -------------------------------------------------------------------
-def plan_cards(job: CardJob) -> list[tuple[FrontPlan, BackPlan]]:
+def plan_cards(job: CardRun) -> list[tuple[FrontPlan, BackPlan]]:
     """Fit every card first: an overflow anywhere fails before anything is drawn."""
     plans, problems = [], []
-    for routine in job.routines:
+    for routine in job.job.routines:
         try:
             plans.append((plan_front(job, routine), plan_back(job, routine)))
         except RenderError as exc:
@@ -364,13 +399,15 @@ def plan_cards(job: CardJob) -> list[tuple[FrontPlan, BackPlan]]:
     return plans
 
 
-def render_cards(job: CardJob) -> bytes:
+def render_cards(card_job: CardJob) -> bytes:
     """Fronts and backs alternating, one side per page at trim + bleed, boxes set."""
+    job = CardRun.of(card_job)
     plans = plan_cards(job)
     c = job.layout.card
     w, h = page_size(job.layout)
     trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
     buffer = io.BytesIO()
+    meta = card_job.meta
     canvas = Canvas(
         buffer,
         pagesize=(w, h),
@@ -378,11 +415,11 @@ def render_cards(job: CardJob) -> bytes:
         trimBox=trim,
         bleedBox=(0, 0, w, h),
         initialFontName=job.fonts.regular,
-        lang=job.meta.lang,
+        lang=meta.lang,
     )
-    canvas.setTitle(job.meta.title)
-    canvas.setAuthor(job.meta.author)
-    canvas.setSubject(job.meta.subject)
+    canvas.setTitle(meta.title)
+    canvas.setAuthor(meta.author)
+    canvas.setSubject(meta.subject)
     canvas.setCreator("handouts")
     canvas.setViewerPreference("PrintScaling", "None")
     draws: list[Callable[[], None]] = []

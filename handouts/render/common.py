@@ -3,23 +3,70 @@ and turning a story into PDF bytes reproducibly."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from ..errors import Problem, RenderError
+from ..images import image_bytes, prepare
 from ..layout import Layout
-from .fonts import FONTS_BY_NAME, FontSet
-from .text import markup
+from ..output import shown
+from .fonts import FontSet
+from .text import Ink
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture by resolved absolute path and the sha256 of the bytes that print (as
+    handouts.images prepares them: upright, 8-bit, no metadata).
+
+    The PDF never sees the path: ReportLab names an image drawn from a file name after that
+    name, so the same picture spelled `data/x.png` or `./data/../data/x.png` would give
+    different bytes. Drawn from its content instead, the output depends on the picture only,
+    not on how its path was written nor on the working folder.
+    """
+
+    path: str
+    sha256: str
+
+    def data(self) -> bytes:
+        """The bytes to print; refused if the file changed since the job was made."""
+        data = image_bytes(Path(self.path))
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise RenderError(
+                [Problem(self.path, 1, 1, "picture changed after it was checked; run again")]
+            )
+        return data
+
+    def reader(self) -> ImageReader:
+        return ImageReader(io.BytesIO(self.data()))
+
+    def size(self) -> tuple[float, float]:
+        """Width and height in pixels as a viewer shows the picture."""
+        prepared = prepare(Path(self.path))
+        return float(prepared.width), float(prepared.height)
+
+
+def picture_key(file: str, where: str) -> str:
+    """How a job names one of a data file's pictures: `file` and `image` or `steps[2]`."""
+    return f"{file}#{where}"
+
+
+def layout_place(layout: Layout) -> str:
+    """The layout file as messages show it: the place of labels and of the characters
+    handouts prints itself."""
+    return shown(Path(layout.source)) if layout.source else "layout"
 
 
 def color(hex_value: str) -> colors.Color:
@@ -38,6 +85,20 @@ class Styles:
     caution_heading: ParagraphStyle
     caution: ParagraphStyle
     emphasis: str
+    ink: Ink
+
+    @property
+    def fonts(self) -> FontSet:
+        return self.ink.fonts
+
+    def para(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
+        """A paragraph of user text: escaped, `*x*` and `**x**` honoured, every character
+        in a font that draws it."""
+        return self.ink.para(text, style, self.emphasis, **kw)
+
+    def label(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
+        """A paragraph of layout text (labels): escaped, no author markup."""
+        return self.ink.label_para(text, style, **kw)
 
 
 def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
@@ -86,21 +147,9 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     )  # fmt: skip
     caution = ParagraphStyle("caution", parent=bullet, textColor=color(c.caution_text))
     return Styles(
-        body, bullet, heading, title, kicker, small, number, caution_heading, caution, t.emphasis
-    )
-
-
-def para(text: str, style: ParagraphStyle, emphasis: str = "italic", **kw: Any) -> Paragraph:
-    """A paragraph of user text: always escaped, `*x*` and `**x**` honoured, and characters
-    the main font lacks set in the layout's fallback font."""
-    fonts = FONTS_BY_NAME.get(style.fontName)
-    fallback = fonts.fallback_for if fonts is not None and fonts.fallbacks else None
-    return Paragraph(markup(text, emphasis=emphasis, fallback=fallback), style, **kw)
-
-
-def label_para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of layout text (labels): escaped, no author markup."""
-    return Paragraph(escape(text), style)
+        body, bullet, heading, title, kicker, small, number, caution_heading, caution,
+        t.emphasis, Ink(fonts, layout_place(layout)),
+    )  # fmt: skip
 
 
 PageDrawer = Callable[[Canvas, int, int], None]
@@ -136,6 +185,34 @@ class Meta:
     author: str
     subject: str
     lang: str
+
+
+class _KeepIfItFits(KeepTogether):  # type: ignore[misc]
+    """ReportLab's keep-with-next group, except that a group taller than a whole page lets
+    go of its members instead of trying again on every page.
+
+    ReportLab regroups a keep-with-next paragraph that is followed by a container (a table,
+    another KeepTogether) into a group of one; when that paragraph is taller than the frame
+    (a title of a few hundred words) the group is split, regrouped and split again without
+    end. Letting go makes the paragraph split like any other."""
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(aw, ah)
+        frame = getattr(self, "_frame", None)
+        if frame is not None:
+            room = frame._height - frame._topPadding - frame._bottomPadding  # a whole frame
+            if self._H > room or (self._H > ah and getattr(frame, "_atTop", False)):
+                for f in self._content:
+                    f.__dict__["keepWithNext"] = 0
+        return parts
+
+
+class Document(SimpleDocTemplate):  # type: ignore[misc]
+    """SimpleDocTemplate whose keep-with-next groups let go when they cannot fit a page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("keepTogetherClass", _KeepIfItFits)  # an init argument in ReportLab
+        super().__init__(*args, **kwargs)
 
 
 def build_pdf(

@@ -7,6 +7,7 @@ names the file, line, column and U+ code point, never a silent box.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +29,21 @@ INVISIBLE = {"\n"}
 
 
 @dataclass(frozen=True)
+class FontFiles:
+    """The font files a job prints with: resolved, absolute paths. Plain data that pickles;
+    a worker process registers them itself (load_fonts)."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    fallback: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FontSet:
+    """Registered ReportLab font names for one job's files, and what they can draw."""
+
     regular: str
     bold: str
     italic: str
@@ -52,46 +67,72 @@ def _font_path(name: str, base: Path | None) -> Path:
     raise RenderError([Problem(name, 1, 1, f"font file not found: {name}")])
 
 
+def font_files(settings: FontSettings, base: Path | None = None) -> FontFiles:
+    """The layout's fonts as absolute file paths (relative names: beside the layout file,
+    then the shipped fonts, then the working folder)."""
+    faces = [
+        str(_font_path(f, base))
+        for f in (settings.regular, settings.bold, settings.italic, settings.bold_italic)
+    ]
+    fallback = tuple(str(_font_path(f, base)) for f in settings.fallback)
+    return FontFiles(faces[0], faces[1], faces[2], faces[3], fallback)
+
+
 @cache
-def _register(path: Path) -> tuple[str, frozenset[int]]:
-    name = "H-" + path.stem
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise RenderError([Problem(path, 1, 1, f"cannot read font: {exc.strerror}")]) from None
+
+
+@cache
+def _register(path: str, name: str) -> frozenset[int]:
+    """Register the file under `name` (once per process); the code points it draws."""
     try:
         # A .ttc collection: its first face.
         font = (
-            TTFont(name, str(path), subfontIndex=0)
-            if path.suffix.lower() == ".ttc"
-            else TTFont(name, str(path))
+            TTFont(name, path, subfontIndex=0)
+            if path.lower().endswith(".ttc")
+            else TTFont(name, path)
         )
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
-        raise RenderError([Problem(str(path), 1, 1, f"cannot use font: {exc}")]) from None
+        raise RenderError([Problem(path, 1, 1, f"cannot use font: {exc}")]) from None
     pdfmetrics.registerFont(font)
-    return name, frozenset(font.face.charToGlyph)
+    return frozenset(font.face.charToGlyph)
+
+
+def load_fonts(files: FontFiles) -> FontSet:
+    """Register a job's fonts in this process and return their names.
+
+    Names come from the files' contents, never from a process-wide table: the four faces are
+    registered under names derived from all four files (ReportLab's bold/italic mapping is
+    keyed by the regular face's name, so two families sharing a regular face cannot replace
+    each other's bold), each fallback under a name derived from its own file.
+    """
+    faces = (files.regular, files.bold, files.italic, files.bold_italic)
+    family = hashlib.sha256("".join(_digest(f) for f in faces).encode()).hexdigest()
+    # The file's own digest too: two faces whose files share a name (a/Face.ttf, b/Face.ttf)
+    # must not register under one name; one file serving two faces registers once.
+    names = [f"H-{Path(f).stem}-{_digest(f)[:8]}-{family[:8]}" for f in faces]
+    covers = [_register(f, n) for f, n in zip(faces, names, strict=True)]
+    regular, bold, italic, bold_italic = names
+    for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
+        addMapping(regular, b, i, face)
+    main = frozenset.intersection(*covers)
+    fallbacks = []
+    for f in files.fallback:
+        name = f"H-{Path(f).stem}-{_digest(f)[:12]}"
+        fallbacks.append((name, _register(f, name)))
+        for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no bold or italic: the face serves
+            addMapping(name, b, i, name)
+    covered = main.union(*(cov for _, cov in fallbacks))
+    return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main)
 
 
 def font_set(settings: FontSettings, base: Path | None = None) -> FontSet:
-    """Register the layout's four faces (once per process) and return their names."""
-    faces = [
-        _register(_font_path(f, base))
-        for f in (settings.regular, settings.bold, settings.italic, settings.bold_italic)
-    ]
-    regular, bold, italic, bold_italic = (name for name, _ in faces)
-    for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
-        addMapping(regular, b, i, face)
-    main = frozenset.intersection(*(cov for _, cov in faces))
-    fallbacks = tuple(_register(_font_path(f, base)) for f in settings.fallback)
-    for name, _ in fallbacks:  # no bold or italic of their own: the same face serves
-        for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):
-            addMapping(name, b, i, name)
-    covered = main.union(*(cov for _, cov in fallbacks))
-    fonts = FontSet(regular, bold, italic, bold_italic, covered, fallbacks, main)
-    for face in (regular, bold, italic, bold_italic):
-        FONTS_BY_NAME[face] = fonts
-    return fonts
-
-
-FONTS_BY_NAME: dict[str, FontSet] = {}
-"""The font set a registered face belongs to, so a paragraph in that face finds its
-fallbacks. Filled by font_set(); ReportLab's own font registry is process-wide too."""
+    """The layout's fonts, registered in this process."""
+    return load_fonts(font_files(settings, base))
 
 
 def glyph_problems(texts: Iterable[Text], fonts: FontSet) -> list[Problem]:

@@ -5,13 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -19,19 +14,31 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from ..check import Text
-from ..errors import Problem
-from ..images import image_bytes, prepare
+from ..errors import Problem, RenderError
 from ..layout import Layout
 from ..model import DOSAGE_KEYS, Clinic, Personal, Routine
-from .common import Meta, Styles, build_pdf, color, label_para, make_styles, numbered_canvas, para
-from .fonts import FontSet
+from .common import (
+    Document,
+    Meta,
+    PageDrawer,
+    Picture,
+    Styles,
+    build_pdf,
+    color,
+    layout_place,
+    make_styles,
+    numbered_canvas,
+    picture_key,
+)
+from .fonts import FontFiles, FontSet, load_fonts
+from .text import Align, Ink
+from .tracking import Tracking, tracking_page
 
 PRINTER_EDGE = 0.3 * 72
 """Office printers leave about 1/4 in unprinted at each edge; nothing goes nearer."""
@@ -39,17 +46,27 @@ PRINTER_EDGE = 0.3 * 72
 
 @dataclass(frozen=True)
 class HandoutJob:
-    routines: Sequence[Routine]
+    """Everything a handout prints, as plain data: it pickles, so a worker process can
+    render it (fonts and pictures by absolute path, no callables)."""
+
+    routines: tuple[Routine, ...]
     layout: Layout
-    fonts: FontSet
+    fonts: FontFiles
     labels: dict[str, str]
     clinic: Clinic
     personal: Personal
     titles: dict[str, str]  # routine id -> title, for Previous / Next
     meta: Meta
-    logo: Path | None = None  # the clinic's logo file, checked by the library
+    logo: Picture | None = None  # the clinic's logo, checked by the library
     routine_notes: dict[str, Text] = field(default_factory=dict)  # id -> clinician's note
-    extra: Callable[[Styles], list[Flowable]] | None = None  # pages after the routines
+    pictures: dict[str, Picture] = field(default_factory=dict)  # picture_key -> file
+    tracking: Tracking | None = None  # a programme's tracking page after the routines
+
+    def picture(self, routine: Routine, where: str) -> Picture:
+        key = picture_key(routine.path, where)
+        if key not in self.pictures:
+            raise RenderError([Problem(routine.path, 1, 1, f"{where}: picture not in the job")])
+        return self.pictures[key]
 
 
 def frame_width(layout: Layout) -> float:
@@ -57,17 +74,12 @@ def frame_width(layout: Layout) -> float:
     return p.size[0] - p.margin_left - p.margin_right
 
 
-def picture_reader(path: Path) -> ImageReader:
-    """The picture as prepared by handouts.images: turned upright, 8-bit, no metadata."""
-    return ImageReader(io.BytesIO(image_bytes(path)))
-
-
-def scaled_image(path: Path, max_width: float, max_height: float) -> Image:
-    """The picture at its own proportions (as a viewer shows it), as large as fits the box."""
-    picture = prepare(path)
-    scale = min(max_width / picture.width, max_height / picture.height)
-    data = io.BytesIO(image_bytes(path))
-    return Image(data, width=picture.width * scale, height=picture.height * scale)
+def scaled_image(picture: Picture, max_width: float, max_height: float) -> Image:
+    """The picture at its own proportions, as large as fits the box (drawn from its bytes,
+    so the PDF does not depend on the file's name)."""
+    width, height = picture.size()
+    scale = min(max_width / width, max_height / height)
+    return Image(io.BytesIO(picture.data()), width=width * scale, height=height * scale)
 
 
 class Section:
@@ -76,26 +88,31 @@ class Section:
     def __init__(self, job: HandoutJob, styles: Styles) -> None:
         self.job = job
         self.s = styles
+        self.ink = styles.ink
         self.width = frame_width(job.layout)
 
     def p(self, text: str, style: object | None = None, **kw: object) -> Paragraph:
-        return para(text, style or self.s.body, self.s.emphasis, **kw)
+        return self.s.para(text, style or self.s.body, **kw)
+
+    def label(self, key: str) -> str:
+        """The markup of one of the layout's labels."""
+        return self.ink.label(self.job.labels[key])
 
     def table(
         self, rows: list[list[object]], widths: list[float], commands: list[tuple[object, ...]]
     ) -> Table:
         """A layout table whose cells never fall back to ReportLab's unembedded Helvetica."""
         table = Table(rows, colWidths=widths, hAlign="LEFT")
-        font = ("FONT", (0, 0), (-1, -1), self.job.fonts.regular, self.s.body.fontSize)
+        font = ("FONT", (0, 0), (-1, -1), self.s.fonts.regular, self.s.body.fontSize)
         table.setStyle(TableStyle([font, *commands]))
         return table
 
     def heading(self, key: str) -> Paragraph:
-        return label_para(self.job.labels[key], self.s.heading)
+        return self.s.label(self.job.labels[key], self.s.heading)
 
     def bullets(self, items: Sequence[str], style: object | None = None) -> list[Flowable]:
         st = style or self.s.bullet
-        return [self.p(t, st, bulletText="\u2022") for t in items]
+        return [self.p(t, st, bulletText=self.ink.bullet("\u2022")) for t in items]
 
     def titled(self, key: str, body: list[Flowable]) -> list[Flowable]:
         if not body:
@@ -107,7 +124,7 @@ class Section:
     def equipment(self, r: Routine) -> list[Flowable]:
         if not r.equipment:
             return []
-        label = escape(self.job.labels["equipment"])
+        label = self.label("equipment")
         # Each item is marked up on its own: "**" in one item never pairs with the next.
         items = ", ".join(self.p(item).text for item in r.equipment)
         return [Paragraph(f"<b>{label}:</b> {items}", self.s.body)]
@@ -118,9 +135,10 @@ class Section:
     def picture(self, r: Routine) -> list[Flowable]:
         if r.image is None:
             return []
-        path = Path(r.path).parent / r.image.path
         out: list[Flowable] = [
-            scaled_image(path, self.width, self.job.layout.handout.picture_height)
+            scaled_image(
+                self.job.picture(r, "image"), self.width, self.job.layout.handout.picture_height
+            )
         ]
         if r.image.caption:
             out.append(self.p(r.image.caption, self.s.small))
@@ -133,8 +151,9 @@ class Section:
         if not r.cautions:
             return []
         s = self.s
-        head = label_para("\u26a0 " + self.job.labels["cautions"], s.caution_heading)
-        rows = [[head]] + [[self.p(t, s.caution, bulletText="\u2022")] for t in r.cautions]
+        head = s.label("\u26a0 " + self.job.labels["cautions"], s.caution_heading)
+        dot = self.ink.bullet("\u2022")
+        rows = [[head]] + [[self.p(t, s.caution, bulletText=dot)] for t in r.cautions]
         pad = s.body.fontSize * 0.8
         table = self.table(
             rows,
@@ -165,12 +184,12 @@ class Section:
         img_w = layout.handout.step_image_width
         out: list[Flowable] = []
         for n, step in enumerate(r.steps, start=1):
-            number = Paragraph(f"{n}", self.s.number)
+            number = Paragraph(self.ink.label(str(n)), self.s.number)
             cells: list[object] = [number, self.p(step.text)]
             widths = [num_w, self.width - num_w]
             if step.image is not None:
-                path = Path(r.path).parent / step.image.path
-                pic: list[Flowable] = [scaled_image(path, img_w, img_w * 1.2)]
+                picture = self.job.picture(r, f"steps[{n}]")
+                pic: list[Flowable] = [scaled_image(picture, img_w, img_w * 1.2)]
                 if step.image.caption:
                     pic.append(self.p(step.image.caption, self.s.small))
                 cells.append(pic)
@@ -197,7 +216,7 @@ class Section:
 
     def quick_reference(self, r: Routine) -> list[Flowable]:
         items = [
-            self.p(t, self.s.bullet, bulletText=f"{i}.")
+            self.p(t, self.s.bullet, bulletText=self.ink.bullet(f"{i}."))
             for i, t in enumerate(r.quick_reference, start=1)
         ]
         return self.titled("quick_reference", items)
@@ -207,7 +226,7 @@ class Section:
             return []
         labels = self.job.labels
         rows = [
-            [label_para(labels[k], self.s.body), self.p(r.dosage[k])]
+            [self.s.label(labels[k], self.s.body), self.p(r.dosage[k])]
             for k in DOSAGE_KEYS
             if k in r.dosage
         ]
@@ -226,10 +245,10 @@ class Section:
         if r.video is None:
             return []
         size = self.job.layout.handout.qr_size
-        code = qr_drawing(str(r.video), size)
+        code = QrCode(str(r.video), size)
         words = [
-            label_para(self.job.labels["video_hint"], self.s.body),
-            Paragraph(escape(str(r.video)), self.s.small),
+            self.s.label(self.job.labels["video_hint"], self.s.body),
+            self.s.label(r.video, self.s.small),
         ]
         table = self.table(
             [[code, words]],
@@ -261,21 +280,22 @@ class Section:
         return [Spacer(1, self.s.body.spaceAfter * 2), KeepTogether([box, *small])]
 
     def attribution(self, r: Routine) -> list[Flowable]:
-        labels = self.job.labels
         bits = [
-            f"{escape(labels[key])}: {self.p(value).text}"
+            f"{self.label(key)}: {self.p(value).text}"
             for key, value in (("source", r.source), ("author", r.author), ("license", r.license))
             if value
         ]
         if r.reviewed is not None and (r.reviewed.by or r.reviewed.on):
             who = " ".join(self.p(v).text for v in (r.reviewed.by,) if v)
             when = (
-                f" {escape(labels['reviewed_on'])} {escape(r.reviewed.on)}" if r.reviewed.on else ""
+                f" {self.label('reviewed_on')} {self.ink.label(r.reviewed.on)}"
+                if r.reviewed.on
+                else ""
             )
-            bits.append(f"{escape(labels['reviewed'])} {who}{when}")
+            bits.append(f"{self.label('reviewed')} {who}{when}")
         if not bits:
             return []
-        return [Spacer(1, 4), Paragraph(" \u00b7 ".join(bits), self.s.small)]
+        return [Spacer(1, 4), Paragraph(self.ink.label(" \u00b7 ").join(bits), self.s.small)]
 
     def neighbours(self, r: Routine) -> list[tuple[str, str, str]]:
         """(label key, routine id, markup of 'Previous: Name') for each neighbour named."""
@@ -284,10 +304,7 @@ class Section:
             ref = getattr(r, key)
             if ref is not None:
                 name = self.job.titles.get(str(ref)) or str(ref).replace("-", " ").title()
-                text = (
-                    f"{label_para(self.job.labels[key], self.s.small).text}: "
-                    f"<b>{self.p(name).text}</b>"
-                )
+                text = f"{self.label(key)}: <b>{self.p(name).text}</b>"
                 out.append((key, str(ref), text))
         return out
 
@@ -297,21 +314,59 @@ class Section:
             return []
         return [
             Spacer(1, self.s.body.spaceAfter),
-            Paragraph("    \u00b7    ".join(parts), self.s.small),
+            Paragraph(self.ink.label("    \u00b7    ").join(parts), self.s.small),
         ]
 
 
-def qr_drawing(url: str, size: float) -> Drawing:
-    """A QR code for `url`, `size` points square (ReportLab's own encoder)."""
-    widget = QrCodeWidget(url, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    return drawing
+class QrCode(Flowable):  # type: ignore[misc]
+    """A QR code for `url`, `size` points square: its dark modules as filled rectangles.
+
+    ReportLab's QR widget draws through renderPDF, which sets its default font (Helvetica,
+    never embedded) even though a QR code holds no text; this draws the same modules (error
+    correction M, a four-module quiet zone) straight on the canvas, with no font at all.
+    """
+
+    QUIET = 4
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.url, self.size = str(url), size
+        self.width = self.height = size
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return (self.size, self.size)
+
+    def modules(self) -> list[list[bool]]:
+        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        qr.addData(self.url)
+        qr.make()
+        return [[bool(m) for m in row] for row in qr.modules]
+
+    def draw(self) -> None:
+        self.draw_at(self.canv, 0, 0)
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        rows = self.modules()
+        box = self.size / (len(rows) + 2 * self.QUIET)
+        canvas.saveState()
+        canvas.setFillColorRGB(0, 0, 0)
+        for r, row in enumerate(rows):
+            top = y + self.size - (r + self.QUIET + 1) * box
+            c = 0
+            while c < len(row):
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                canvas.rect(x + (start + self.QUIET) * box, top, (c - start) * box, box,
+                            stroke=0, fill=1)  # fmt: skip
+        canvas.restoreState()
 
 
 def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]:
-    pers, labels = job.personal, job.labels
+    pers = job.personal
     bits = []
     for key, value in (
         ("patient", pers.patient),
@@ -319,10 +374,11 @@ def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]
         ("date", pers.date),
     ):
         if value:
-            bits.append(f"{label_para(labels[key], sec.s.body).text}: <b>{sec.p(value).text}</b>")
+            bits.append(f"{sec.label(key)}: <b>{sec.p(value).text}</b>")
     out: list[Flowable] = []
     if bits:
-        out.append(Paragraph(" \u00a0\u00a0\u00b7\u00a0\u00a0 ".join(bits), sec.s.body))
+        sep = sec.ink.label(" \u00a0\u00a0\u00b7\u00a0\u00a0 ")
+        out.append(Paragraph(sep.join(bits), sec.s.body))
     notes = [
         sec.p(n)
         for n in (
@@ -343,8 +399,8 @@ def story_for(
     sec = (section or Section)(job, styles)
     story: list[Flowable] = []
     if routine.category:
-        story.append(para(routine.category, styles.kicker, styles.emphasis))
-    story.append(para(routine.title, styles.title, styles.emphasis))
+        story.append(styles.para(routine.category, styles.kicker))
+    story.append(styles.para(routine.title, styles.title))
     story += _personal(job, sec, routine)
     for name in job.layout.handout.sections:
         build: Callable[[Routine], list[Flowable]] = getattr(sec, name)
@@ -352,63 +408,97 @@ def story_for(
     return story
 
 
-def footer_drawer(job: HandoutJob) -> Callable[[Canvas, int, int], None]:
+FOOTER_FIELDS = ("the clinic's name and phone", "the patient's name and date")
+
+
+def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
     """Footer on every page (clinic, patient and date, page x of y) and, when the clinic has a
-    logo, the logo at the top right of every page."""
-    layout, fonts, labels = job.layout, job.fonts, job.labels
+    logo, the logo at the top right of every page.
+
+    Footer texts too wide for the page wrap onto rows of their own (breaking inside a word
+    only when the word alone is too wide); a footer taller than the bottom margin is refused.
+    The header beside the logo is cut short with an ellipsis: the footer holds it in full.
+    """
+    layout, labels, clinic = job.layout, job.labels, job.clinic
     p = layout.page
     size = max(layout.text.small_size, layout.text.min_size)
-    left_text = " \u00b7 ".join(str(t) for t in (job.clinic.name, job.clinic.phone) if t)
+    face = fonts.regular
+    left_text = " \u00b7 ".join(str(t) for t in (clinic.name, clinic.phone) if t)
     middle = " \u00b7 ".join(str(t) for t in (job.personal.patient, job.personal.date) if t)
-    width = p.size[0] - p.margin_left - p.margin_right
-    logo = picture_reader(job.logo) if job.logo is not None else None
+    width = frame_width(layout)
+    logo = job.logo
+
+    def w(text: str) -> float:
+        return ink.width(text, face, size)
+
+    def wrapped(where: Align, text: str) -> list[list[tuple[Align, str]]]:
+        lines = ink.wrap(text, face, size, width)
+        return [[(where, line)] for line in reversed(lines)]  # bottom-up: first line on top
 
     def draw(canvas: Canvas, page: int, total: int) -> None:
         page_of = labels["page_of"].replace("{page}", str(page)).replace("{pages}", str(total))
         gap = size * 2
         # Rows from the bottom up: a long clinic name or a patient's name never overlaps.
-        rows: list[list[tuple[str, str]]] = [[("left", left_text), ("right", page_of)]]
+        rows: list[list[tuple[Align, str]]] = [[("left", left_text), ("right", page_of)]]
         if middle:
-            side_room = (width - stringWidth(middle, fonts.regular, size)) / 2 - gap
-            widest_side = max(stringWidth(t, fonts.regular, size) for t in (left_text, page_of))
-            if widest_side <= side_room:
+            side_room = (width - w(middle)) / 2 - gap
+            if max(w(left_text), w(page_of)) <= side_room:
                 rows[0].append(("centre", middle))
             else:
-                rows.append([("left", middle)])
-        if stringWidth(left_text + page_of, fonts.regular, size) + gap > width:
-            rows = [[("right", page_of)], [("left", left_text)], *rows[1:]]
+                rows += wrapped("left", middle)
+        if w(left_text) + w(page_of) + gap > width:
+            rows = [*wrapped("right", page_of), *wrapped("left", left_text), *rows[1:]]
         y = max(PRINTER_EDGE + size * 0.3, p.margin_bottom * 0.3)
+        # Up to three rows (as unwrapped texts take) as ever; rows that wrapping adds must
+        # stay in the bottom margin.
+        ceiling = max(p.margin_bottom, y + 3 * size * 1.3)
         canvas.saveState()
         canvas.setFillColor(color(layout.colors.muted))
-        canvas.setFont(fonts.regular, size)
         for row in rows:
             for where, text in row:
                 if not text:
                     continue
-                if where == "left":
-                    canvas.drawString(p.margin_left, y, text)
-                elif where == "right":
-                    canvas.drawRightString(p.size[0] - p.margin_right, y, text)
-                else:
-                    canvas.drawCentredString(p.margin_left + width / 2, y, text)
+                x = {
+                    "left": p.margin_left,
+                    "right": p.size[0] - p.margin_right,
+                    "centre": p.margin_left + width / 2,
+                }[where]
+                ink.draw(canvas, x, y, text, face, size, where)
             y += size * 1.3
+        if y > ceiling + 0.01:
+            texts = [t for t in (clinic.name, clinic.phone, job.personal.patient) if t]
+            longest = max(texts, key=len) if texts else None
+            at = (
+                (longest.path, longest.line, longest.col)
+                if isinstance(longest, Text) and longest.path
+                else (layout_place(layout), 1, 1)
+            )
+            raise RenderError([Problem(
+                *at,
+                f"the page footer ({' and '.join(FOOTER_FIELDS)}) needs {len(rows)} lines, "
+                "more than the bottom margin holds; shorten it or use a layout with a larger "
+                "page.margin_bottom",
+            )])  # fmt: skip
         canvas.setStrokeColor(color(layout.colors.rule))
         canvas.setLineWidth(0.75)
         canvas.line(p.margin_left, y, p.size[0] - p.margin_right, y)
         # The header lives in the top margin, clear of the edge office printers cannot reach.
         band = p.margin_top - PRINTER_EDGE - size * 0.5
         if logo is not None and band >= size * 1.2:
-            iw, ih = logo.getSize()
+            iw, ih = logo.size()
             scale = min(band / ih, (width / 3) / iw)
             logo_x = p.size[0] - p.margin_right - iw * scale
             logo_y = p.size[1] - PRINTER_EDGE - ih * scale
-            canvas.drawImage(logo, logo_x, logo_y, iw * scale, ih * scale, mask="auto")
-            lines = [t for t in (job.clinic.name, job.clinic.website) if t]
+            canvas.drawImage(logo.reader(), logo_x, logo_y, iw * scale, ih * scale, mask="auto")
+            lines = [t for t in (clinic.name, clinic.website) if t]
             lines = lines[: max(1, int(band // (size * 1.25)))]
             top = p.size[1] - PRINTER_EDGE - size
+            room = logo_x - size * 0.6 - p.margin_left
             for i, line in enumerate(lines):
-                canvas.setFont(fonts.bold if i == 0 else fonts.regular, size)
-                canvas.drawRightString(logo_x - size * 0.6, top - i * size * 1.25, str(line))
+                line_face = fonts.bold if i == 0 else fonts.regular
+                text = ink.shortened(line, line_face, size, room)
+                ink.draw(canvas, logo_x - size * 0.6, top - i * size * 1.25, text, line_face,
+                         size, "right")  # fmt: skip
         canvas.restoreState()
 
     return draw
@@ -420,35 +510,36 @@ def render_handout(job: HandoutJob) -> bytes:
     With `handout.fit_pages` set, text shrinks in 0.5 pt steps (never below the layout's
     floor) until each routine fits that many pages, where the text allows.
     """
+    fonts = load_fonts(job.fonts)
     target = job.layout.handout.fit_pages
     t = job.layout.text
     scale, data, pages = 1.0, b"", 0
     while True:
-        data, pages = _render_at(job, scale)
+        data, pages = _render_at(job, fonts, scale)
         smaller = (t.body_size * scale - 0.5) / t.body_size
         if not target or pages <= target * len(job.routines) or t.body_size * smaller < t.min_size:
             return data
         scale = smaller
 
 
-def _render_at(job: HandoutJob, scale: float) -> tuple[bytes, int]:
-    styles = make_styles(job.layout, job.fonts, scale)
+def _render_at(job: HandoutJob, fonts: FontSet, scale: float) -> tuple[bytes, int]:
+    styles = make_styles(job.layout, fonts, scale)
     story: list[Flowable] = []
     for i, routine in enumerate(job.routines):
         if i:
             story.append(PageBreak())
         story += story_for(job, routine, styles)
-    if job.extra is not None:
-        story += [PageBreak(), *job.extra(styles)]
+    if job.tracking is not None:
+        story += [PageBreak(), *tracking_page(job.tracking, job.layout, fonts, job.labels, styles)]
     p = job.layout.page
 
-    def make_doc(buffer: io.BytesIO) -> SimpleDocTemplate:
-        return SimpleDocTemplate(
+    def make_doc(buffer: io.BytesIO) -> Document:
+        return Document(
             buffer, pagesize=p.size, leftMargin=p.margin_left, rightMargin=p.margin_right,
             topMargin=p.margin_top, bottomMargin=p.margin_bottom, invariant=1,
             title=job.meta.title, author=job.meta.author, subject=job.meta.subject,
             lang=job.meta.lang, creator="handouts", producer="handouts (ReportLab)",
-            displayDocTitle=1, initialFontName=job.fonts.regular,
+            displayDocTitle=1, initialFontName=fonts.regular,
             initialFontSize=job.layout.text.body_size,
         )  # fmt: skip
 
@@ -460,7 +551,7 @@ def _render_at(job: HandoutJob, scale: float) -> tuple[bytes, int]:
         "a part of this routine is taller than a page and cannot be split; "
         "break long steps or lists into shorter ones",
     )
-    drawer = footer_drawer(job)
+    drawer = footer_drawer(job, fonts, styles.ink)
     pages = [0]
 
     def counting(canvas: Canvas, page: int, total: int) -> None:

@@ -4,8 +4,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from ..check import Text
+from ..errors import Problem, RenderError
+from .fonts import FontSet, glyph_problems
 
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
 _EMPH = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
@@ -62,3 +73,155 @@ def _with_fallback(text: str, fallback: Callable[[str], str | None]) -> str:
 def plain(text: str) -> str:
     """The words as they print, markup asterisks removed (for metadata and checks)."""
     return _EMPH.sub(r"\1", _STRONG.sub(r"\1", text))
+
+
+Align = Literal["left", "right", "centre"]
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The one path by which text reaches the page, in paragraphs and drawn on the canvas.
+
+    Every string is checked against the job's fonts (a character no font draws is refused
+    with its place: the data file's line and column, or the layout for text handouts prints
+    itself), split into runs by font (the layout's faces, else the first fallback that draws
+    the character), and has its line breaks honoured in paragraphs or drawn as a space where
+    a single line is needed.
+    """
+
+    fonts: FontSet
+    where: str = ""  # the layout file: the place of labels and of handouts' own characters
+
+    def check(self, text: str) -> None:
+        placed = text if isinstance(text, Text) and text.path else Text(text, self.where, 1, 1)
+        problems = glyph_problems([placed], self.fonts)
+        if problems:
+            raise RenderError(problems)
+
+    def markup(self, text: str, emphasis: str = "italic") -> str:
+        """Paragraph markup of author text: `*x*` and `**x**`, line breaks kept."""
+        self.check(text)
+        fallback = self.fonts.fallback_for if self.fonts.fallbacks else None
+        return markup(text, emphasis=emphasis, fallback=fallback)
+
+    def label(self, text: str) -> str:
+        """Paragraph markup of layout text (labels, numbers): no author markup, one line."""
+        self.check(text)  # before the line breaks go: a data file's text keeps its place
+        one_line = single_line(text)
+        if not self.fonts.fallbacks:
+            return escape(one_line)
+        return _with_fallback(one_line, self.fonts.fallback_for)
+
+    def bullet(self, text: str) -> str:
+        """A bullet or item number: ReportLab sets it in one face, with no fallback, so every
+        character must be in the layout's faces themselves."""
+        for ch in text:
+            if ord(ch) not in self.fonts.main:
+                name = unicodedata.name(ch, "unnamed character")
+                raise RenderError([Problem(
+                    self.where, 1, 1,
+                    f"the layout's fonts cannot draw U+{ord(ch):04X} {name}, which handouts "
+                    "prints as a bullet or number; use fonts that have it",
+                )])  # fmt: skip
+        return text
+
+    def para(self, text: str, style: Any, emphasis: str = "italic", **kw: Any) -> Paragraph:
+        return Paragraph(self.markup(text, emphasis), style, **kw)
+
+    def label_para(self, text: str, style: Any, **kw: Any) -> Paragraph:
+        return Paragraph(self.label(text), style, **kw)
+
+    # -- single lines drawn on the canvas --------------------------------------------------
+    def runs(self, text: str, face: str) -> list[tuple[str, str]]:
+        """(font name, characters) runs of one line of `text` set in `face`."""
+        self.check(text)
+        line = single_line(text)
+        out: list[tuple[str, str]] = []
+        for ch in line:
+            font = face if ch.isspace() else (self.fonts.fallback_for(ch) or face)
+            if out and out[-1][0] == font:
+                out[-1] = (font, out[-1][1] + ch)
+            else:
+                out.append((font, ch))
+        return out
+
+    def width(self, text: str, face: str, size: float) -> float:
+        return float(sum(stringWidth(chunk, font, size) for font, chunk in self.runs(text, face)))
+
+    def draw(
+        self,
+        canvas: Canvas,
+        x: float,
+        y: float,
+        text: str,
+        face: str,
+        size: float,
+        align: Align = "left",
+    ) -> None:
+        """One line at (x, y): x is its left end, right end or centre as `align` says."""
+        runs = self.runs(text, face)
+        total = sum(stringWidth(chunk, font, size) for font, chunk in runs)
+        x -= {"left": 0.0, "right": total, "centre": total / 2}[align]
+        for font, chunk in runs:
+            canvas.setFont(font, size)
+            canvas.drawString(x, y, chunk)
+            x += stringWidth(chunk, font, size)
+
+    def _advances(self, text: str, face: str, size: float) -> list[float]:
+        """The width of each character: widths add up (ReportLab sets no kerning)."""
+        out: list[float] = []
+        for font, chunk in self.runs(text, face):
+            out += [stringWidth(ch, font, size) for ch in chunk]
+        return out
+
+    def wrap(self, text: str, face: str, size: float, width: float) -> list[str]:
+        """`text` as lines no wider than `width`: breaks at spaces, and inside a word only
+        where the word alone is too wide. Linear in the length of the text."""
+        line = " ".join(single_line(text).split())
+        if not line:
+            return []
+        advances = self._advances(line, face, size)
+        space = stringWidth(" ", face, size)
+        lines: list[str] = []
+        current, used, pos = "", 0.0, 0
+        for word in line.split(" "):
+            widths = advances[pos : pos + len(word)]
+            pos += len(word) + 1
+            word_w = sum(widths)
+            if current and used + space + word_w <= width:
+                current, used = f"{current} {word}", used + space + word_w
+                continue
+            if word_w <= width or not current or used + space >= width:
+                if current:
+                    lines.append(current)
+                current, used = "", 0.0
+            else:  # a word too long for any line starts where this one has room
+                current, used = current + " ", used + space
+            for ch, w in zip(word, widths, strict=True):
+                if current.strip() and used + w > width:
+                    lines.append(current.rstrip())
+                    current, used = "", 0.0
+                current, used = current + ch, used + w
+        if current:
+            lines.append(current)
+        return lines
+
+    def shortened(self, text: str, face: str, size: float, width: float) -> str:
+        """One line no wider than `width`, ending in an ellipsis if it had to be cut (for
+        running heads: the full text prints where it belongs)."""
+        line = " ".join(single_line(text).split())
+        advances = self._advances(line, face, size)
+        if sum(advances) <= width:
+            return line
+        room = width - self.width("\u2026", face, size)
+        used, keep = 0.0, 0
+        for w in advances:
+            if used + w > room:
+                break
+            used, keep = used + w, keep + 1
+        return line[:keep].rstrip() + "\u2026" if keep else ""
+
+
+def single_line(text: str) -> str:
+    """Line breaks drawn as spaces, where only one line can be set."""
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")

@@ -2,49 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from ..check import Text
 from ..layout import Layout
-from ..model import Routine
-from .common import Styles, color, label_para, para
+from .common import Styles, color
 from .fonts import FontSet
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+@dataclass(frozen=True)
+class Tracking:
+    """What a programme's tracking page prints: one row per routine, for some weeks."""
+
+    titles: tuple[Text, ...]
+    weeks: int
+
+
 def tracking_page(
-    routines: Sequence[Routine],
+    tracking: Tracking,
     layout: Layout,
     fonts: FontSet,
     labels: dict[str, str],
     styles: Styles,
 ) -> list[Flowable]:
+    ink = styles.ink
     width = layout.page.size[0] - layout.page.margin_left - layout.page.margin_right
     body = styles.body
-    widest = max(stringWidth(labels[d], fonts.bold, body.fontSize) for d in DAYS)
+    widest = max(ink.width(labels[d], fonts.bold, body.fontSize) for d in DAYS)
     box = max(widest + 13, body.fontSize * 2.2, 24.0)  # room for the day, and to tick with a pen
-    pain_w = max(stringWidth(labels["pain"], fonts.bold, body.fontSize) + 16, 60.0)
+    pain_w = max(ink.width(labels["pain"], fonts.bold, body.fontSize) + 16, 60.0)
     name_w = width - 7 * box - pain_w
     head = body.clone("tracking_head", fontName=fonts.bold, alignment=1)
     story: list[Flowable] = [
-        label_para(labels["tracking_title"], styles.title),
-        label_para(labels["tracking_hint"], body),
+        styles.label(labels["tracking_title"], styles.title),
+        styles.label(labels["tracking_hint"], body),
     ]
-    for week in range(1, layout.handout.tracking_weeks + 1):
+    for week in range(1, tracking.weeks + 1):
         rows: list[list[object]] = [[
-            Paragraph(escape(labels["week"].replace("{week}", str(week))), head),
-            *[Paragraph(escape(labels[d]), head) for d in DAYS],
-            Paragraph(escape(labels["pain"]), head),
+            Paragraph(ink.label(labels["week"].replace("{week}", str(week))), head),
+            *[Paragraph(ink.label(labels[d]), head) for d in DAYS],
+            Paragraph(ink.label(labels["pain"]), head),
         ]]  # fmt: skip
-        rows += [[para(r.title, body, styles.emphasis), *[""] * 8] for r in routines]
+        rows += [[styles.para(title, body), *[""] * 8] for title in tracking.titles]
         table = Table(
             rows,
             colWidths=[name_w, *[box] * 7, pain_w],
-            rowHeights=[None, *[max(box, body.leading * 2.2)] * len(routines)],
+            rowHeights=[None, *[max(box, body.leading * 2.2)] * len(tracking.titles)],
             hAlign="LEFT",
         )
         table.setStyle(TableStyle([
