@@ -62,11 +62,6 @@ def plan(project: Project) -> list[Planned]:
     return [_attempt(what, make) for what, make in todo]
 
 
-def targets_notes(target: Target) -> list[str]:
-    notes = getattr(target, "notes", None)
-    return list(notes()) if callable(notes) else []
-
-
 def run(project: Project, progress: Callable[[str], None] | None = None) -> BuildResult:
     project.require_data()
     planned = plan(project)
@@ -83,10 +78,14 @@ def run(project: Project, progress: Callable[[str], None] | None = None) -> Buil
         problems = list(item.problems)
         if item.target is not None:
             try:
-                made = item.target.render()
+                if isinstance(item.target, booklet.BookletTarget):  # its page count warns
+                    book = item.target.make()
+                    made, warnings = book.pdfs, book.warnings
+                else:
+                    made, warnings = item.target.render(), []
                 for path, data in made.items():
                     result.written.append(write_atomic(path, data))
-                result.notes += targets_notes(item.target)
+                result.notes += item.target.notes() + warnings
             except HandoutsError as exc:
                 problems += exc.problems
         if problems:

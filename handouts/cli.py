@@ -196,7 +196,10 @@ def handout(
     personal = _personal(patient, clinician, date, note)
     request = HandoutRequest(routines, layout, language, personal, output)
     target = plan(printing_project(), request)
-    echo_written(write_atomic(p, d) for p, d in target.render().items())
+    made = target.render()
+    for note in target.notes():
+        click.echo(note, err=True)
+    echo_written(write_atomic(p, d) for p, d in made.items())
 
 
 @main.command()
@@ -361,7 +364,7 @@ def booklet(
             result = target.make(lambda page: bar.update(1))
     else:
         result = target.make()
-    for warning in result.warnings:
+    for warning in target.notes() + result.warnings:
         click.echo(warning, err=True)
     echo_written(write_atomic(p, d) for p, d in result.pdfs.items())
 

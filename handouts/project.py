@@ -139,8 +139,22 @@ class Project:
         return self.layout_of_kind(name, "card")
 
     # -- data ----------------------------------------------------------------------------
-    def clinic(self) -> Clinic:
-        return load_clinic(self.clinic_file, self.data_dir)
+    def clinic(self, language: str | None = None) -> Clinic:
+        """The clinic profile; with `language`, its safety text and disclaimer in it."""
+        clinic = load_clinic(self.clinic_file, self.data_dir)
+        return clinic if language is None else clinic.in_language(language)[0]
+
+    def language_notes(self, routines: Sequence[Routine], language: str) -> list[str]:
+        """Warnings for printing in `language`: labels in another language than a routine's
+        text, and clinic texts that have no version in it."""
+        primary = language.split("-")[0].lower()
+        notes = [
+            f"{r.path}: warning: the printed labels are in '{primary}' but the routine is "
+            f"written in '{r.language}'"
+            for r in routines
+            if r.language.split("-")[0].lower() != primary
+        ]
+        return notes + load_clinic(self.clinic_file, self.data_dir).in_language(language)[1]
 
     def routine_files(self) -> dict[str, Path]:
         return routine_files(self.data_dir)

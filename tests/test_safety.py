@@ -58,3 +58,34 @@ def test_a_project_with_a_safety_text_is_not_warned(project: Path) -> None:
     assert result.exit_code == 0 and "warning" not in result.stderr
     checked = run("validate")
     assert checked.exit_code == 0 and "safety" not in checked.stderr
+
+
+def test_safety_text_per_language(project: Path) -> None:
+    from .conftest import pdf_text
+
+    clinic = project / "data/clinic.yaml"
+    text = clinic.read_text().split("safety:")[0]
+    write(
+        clinic,
+        text + "safety:\n  en: Stop and call us if it hurts.\n  es: Pare y llámenos si le duele.\n",
+    )
+    es = run("handout", "sacral-traction", "--language", "es")
+    assert es.exit_code == 0, es.output
+    assert "Pare y llámenos si le duele." in " ".join(
+        pdf_text(project / "out/sacral-traction.es.pdf").split()
+    )
+    assert es.stderr.splitlines() == [
+        "data/routines/sacral-traction.yaml: warning: the printed labels are in 'es' but the "
+        "routine is written in 'en'"
+    ]
+    en = run("handout", "sacral-traction")
+    assert en.exit_code == 0 and en.stderr == ""
+    assert "Stop and call us if it hurts." in " ".join(
+        pdf_text(project / "out/sacral-traction.pdf").split()
+    )
+    fr = run("handout", "sacral-traction", "--language", "fr")
+    assert fr.exit_code == 0
+    assert (
+        "data/clinic.yaml:7:7: warning: no 'safety' text in 'fr' (given: en, es); printing the "
+        "'en' one"
+    ) in fr.stderr.splitlines()

@@ -72,6 +72,9 @@ class BookletTarget:
     def describe(self) -> str:
         return f"booklet {self.booklet.name}"
 
+    def notes(self) -> list[str]:
+        return self.project.language_notes(self.routines, self.language)
+
     def render(self) -> dict[Path, bytes]:
         return self.make().pdfs
 
@@ -80,7 +83,7 @@ class BookletTarget:
         project, booklet, layout = self.project, self.booklet, self.layout
         routines = self.routines
         job = booklet_job(
-            booklet, routines, layout, project.clinic(), project.titles(routines), self.language
+            booklet, routines, layout, project.clinic(self.language), project.titles(routines), self.language
         )
         rendered = render_booklet(job, progress)
         result = BookletResult(pages=rendered.pages)

@@ -116,10 +116,11 @@ class CardTarget:
         return f"pocket card {joined([r.id for r in self.routines])}"
 
     def notes(self) -> list[str]:
-        return from_steps_notes(self.routines)
+        language = self.project.language_notes(self.routines, self.language)
+        return from_steps_notes(self.routines) + language
 
     def render(self) -> dict[Path, bytes]:
-        shop = render_card_pdf(self.routines, self.layout, self.project.clinic(), self.language)
+        shop = render_card_pdf(self.routines, self.layout, self.project.clinic(self.language), self.language)
         if self.shop_file:
             return {self.path: shop}
         return {self.path: card_sheets(shop, len(self.routines), self.layout, self.copies)}

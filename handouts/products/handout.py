@@ -84,12 +84,15 @@ class HandoutTarget:
     def describe(self) -> str:
         return f"handout {joined([r.id for r in self.routines])}"
 
+    def notes(self) -> list[str]:
+        return self.project.language_notes(self.routines, self.language)
+
     def render(self) -> dict[Path, bytes]:
         project = self.project
         data = render_handout_pdf(
             self.routines,
             self.layout,
-            project.clinic(),
+            project.clinic(self.language),
             self.personal,
             project.titles(self.routines),
             self.language,

@@ -44,11 +44,12 @@ class ProgramTarget:
         return f"programme {self.program.name}"
 
     def notes(self) -> list[str]:
-        return warnings(self.program)
+        language = self.language or self.routines[0].language
+        return warnings(self.program) + self.project.language_notes(self.routines, language)
 
     def render(self) -> dict[Path, bytes]:
         project, program, routines = self.project, self.program, self.routines
-        clinic = project.clinic()
+        clinic = project.clinic(self.language or routines[0].language)
         notes = {str(e.id): e.note for e in program.entries if e.note is not None}
         out = {
             self.handout: render_handout_pdf(
