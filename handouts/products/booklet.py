@@ -83,7 +83,12 @@ class BookletTarget:
         project, booklet, layout = self.project, self.booklet, self.layout
         routines = self.routines
         job = booklet_job(
-            booklet, routines, layout, project.clinic(self.language), project.titles(routines), self.language
+            booklet,
+            routines,
+            layout,
+            project.clinic(self.language),
+            project.titles(routines),
+            self.language,
         )
         rendered = render_booklet(job, progress)
         result = BookletResult(pages=rendered.pages)

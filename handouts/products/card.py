@@ -120,7 +120,9 @@ class CardTarget:
         return from_steps_notes(self.routines) + language
 
     def render(self) -> dict[Path, bytes]:
-        shop = render_card_pdf(self.routines, self.layout, self.project.clinic(self.language), self.language)
+        shop = render_card_pdf(
+            self.routines, self.layout, self.project.clinic(self.language), self.language
+        )
         if self.shop_file:
             return {self.path: shop}
         return {self.path: card_sheets(shop, len(self.routines), self.layout, self.copies)}
