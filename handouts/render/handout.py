@@ -18,6 +18,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import NullActionFlowable
 from reportlab.platypus.flowables import _Container, _listWrapOn
 
 from ..check import Text
@@ -388,10 +389,10 @@ class Glued(_Container, Flowable):  # type: ignore[misc]
         parts = self.cut(aw, ah)
         if parts:
             return parts
-        frame = getattr(self, "_frame", None)
-        whole = frame._height - frame._topPadding - frame._bottomPadding if frame else ah
-        if getattr(frame, "_atTop", False) or self._h(self._content, aw) > whole:
-            return [*self._content]  # taller than a page: each part on its own
+        if getattr(getattr(self, "_frame", None), "_atTop", False):
+            # Even a fresh page cannot hold it by the rules: each part on its own (the
+            # null action first, so ReportLab does not ask the first part to fit as is).
+            return [NullActionFlowable(), *self._content]
         return []  # the whole moves to the next page
 
 
