@@ -89,6 +89,10 @@ class Routine:
         return out
 
 
+VIDEO_LIMIT = 300
+"""Characters of a video address: its QR code on a card (about 0.8 in) stays scannable."""
+
+
 ROUTINE_FIELDS: dict[str, int] = {
     # every key a routine may have, with the most characters one text in it may hold
     "id": SHORT, "title": SHORT, "category": SHORT, "summary": LONG, "equipment": SHORT,
@@ -204,9 +208,15 @@ def routine_from_source(
         lang = c.pattern(keys["language"], "language", LANG_RE, "must be a BCP 47 tag like en")
         values["language"] = str(lang) if lang else "en"
     if "video" in keys:
-        values["video"] = c.pattern(
-            keys["video"], "video", URL_RE, "must be an http:// or https:// address"
-        )
+        video = c.pattern(keys["video"], "video", URL_RE, "must be an http:// or https:// address")
+        if video is not None and len(video) > VIDEO_LIMIT:
+            c.error(
+                keys["video"],
+                f"'video' is {len(video):,} characters; its QR code would be too dense to scan "
+                f"once printed (limit {VIDEO_LIMIT}): use a shorter link",
+            )
+            video = None
+        values["video"] = video
     if "dosage" in keys:
         values["dosage"] = dosage_from_node(c, keys["dosage"])
     if "image" in keys:
