@@ -15,6 +15,7 @@ import pytest
 from handouts import jobs
 from handouts.booklet import load_booklet
 from handouts.errors import DataError, Problem, RenderError
+from handouts.images import ImageRefused
 from handouts.layout import Layout
 from handouts.library import load_clinic, load_routine
 from handouts.model import Personal
@@ -48,6 +49,10 @@ def test_errors_survive_pickling_with_their_class_and_problems() -> None:
         assert type(back) is cls
         assert back.problems == sorted(problems, key=lambda p: p.path)
         assert str(back) == "a.yaml:1:2: first\nb.yaml:3:4: second"
+    # A subclass with its own __init__ and attributes (the pictures' refusal).
+    refused = pickle.loads(pickle.dumps(ImageRefused(Path("x.png"), "is not a picture")))
+    assert type(refused) is ImageRefused and refused.reason == "is not a picture"
+    assert refused.path == Path("x.png") and str(refused) == "x.png:1:1: picture is not a picture"
 
 
 def _picture_routine(project: Path) -> Path:
