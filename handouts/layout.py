@@ -267,7 +267,12 @@ class CardSettings:
     phone_size: float = _s(
         12.0, "clinic phone number on the back", "number", min=7, max=36, unit="pt"
     )
-    back_safety: bool = _s(False, "print the clinic's 'stop and call us' text on the back", "bool")
+    back_safety: bool = _s(
+        False,
+        "print the clinic's full 'stop and call us' text on the back; otherwise its "
+        "'safety_short' form where the profile gives one (every card back carries one)",
+        "bool",
+    )
     note_lines: int = _s(
         3, "ruled lines for the clinician's note on the back", "int", min=0, max=10
     )

@@ -250,6 +250,7 @@ class Clinic:
     website: Text | None = None
     disclaimer: Text | None = None
     safety: Text | None = None  # "Stop and call us if..."
+    safety_short: Text | None = None  # the same for a small card's back
     logo: Image | None = None
     path: str = ""
     # `safety:` and `disclaimer:` may be given per language ({en: ..., es: ...}); then the
@@ -257,8 +258,15 @@ class Clinic:
     translations: dict[str, dict[str, Text]] = field(default_factory=dict)
 
     def texts(self) -> list[Text]:
-        fields = (self.name, self.phone, self.address, self.website, self.disclaimer, self.safety)
+        fields = (
+            self.name, self.phone, self.address, self.website, self.disclaimer, self.safety,
+            self.safety_short,
+        )  # fmt: skip
         return [t for t in fields if t is not None]
+
+    def card_safety(self, full: bool) -> Text | None:
+        """The safety text a card back prints: the short form on small cards, where given."""
+        return self.safety if full or self.safety_short is None else self.safety_short
 
     def in_language(self, language: str) -> tuple[Clinic, list[str]]:
         """The profile with the safety text and disclaimer of `language`, and a warning for
@@ -282,10 +290,10 @@ class Clinic:
 
 CLINIC_FIELDS: dict[str, int] = {
     "name": SHORT, "phone": SHORT, "address": SHORT, "website": SHORT, "disclaimer": LONG,
-    "safety": LONG, "logo": SHORT,
+    "safety": LONG, "safety_short": SHORT, "logo": SHORT,
 }  # fmt: skip
 CLINIC_KEYS = tuple(CLINIC_FIELDS)
-TRANSLATED = ("safety", "disclaimer")
+TRANSLATED = ("safety", "safety_short", "disclaimer")
 """Clinic texts that may be given once per language."""
 
 
