@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from .project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
-PROJECT_KEYS = ("project", "data", "out", "clinic")
 
 
 def reports_errors(func: F) -> F:
@@ -44,40 +43,20 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Path | None) ->
         ctx.meta.setdefault("handouts.where", {})[param.name] = value
 
 
+PROJECT_OPTIONS = {
+    "--project": "The project folder (default: found by walking up to handouts.yaml).",
+    "--data": "Folder with routines/, booklets/, programs/, clinic.yaml (default: the project's).",
+    "--out": "Folder the PDFs are written to (default: the project's out/).",
+    "--clinic": "Clinic profile (default: DATA/clinic.yaml).",
+}
+
+
 def project_options(func: F) -> F:
     """--project, --data, --out and --clinic, accepted on the group and on every command."""
-    options = [
-        click.option(
-            "--project",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="The project folder (default: found by walking up to handouts.yaml).",
-        ),
-        click.option(
-            "--data",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="Folder with routines/, booklets/, programs/, clinic.yaml "
-            "(default: the project's).",
-        ),
-        click.option(
-            "--out",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="Folder the PDFs are written to (default: the project's out/).",
-        ),
-        click.option(
-            "--clinic",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="Clinic profile (default: DATA/clinic.yaml).",
-        ),
-    ]
-    for option in reversed(options):
+    for name, text in reversed(PROJECT_OPTIONS.items()):
+        option = click.option(
+            name, type=click.Path(path_type=Path), expose_value=False, callback=_remember, help=text
+        )
         func = option(func)
     return func
 
@@ -86,7 +65,9 @@ def current_project(required: bool = True) -> Project:
     from .project import open_project
 
     where = click.get_current_context().meta.get("handouts.where", {})
-    return open_project(**{k: where.get(k) for k in PROJECT_KEYS}, required=required)
+    return open_project(
+        **{k.lstrip("-"): where.get(k.lstrip("-")) for k in PROJECT_OPTIONS}, required=required
+    )
 
 
 def printing_project() -> Project:
