@@ -60,6 +60,7 @@ class Routine:
     previous: Text | None = None
     next: Text | None = None
     language: str = "en"
+    language_given: bool = False  # False: the file has no `language:`; a project may set it
     source: Text | None = None
     author: Text | None = None
     license: Text | None = None
@@ -207,6 +208,7 @@ def routine_from_source(
     if "language" in keys:
         lang = c.pattern(keys["language"], "language", LANG_RE, "must be a BCP 47 tag like en")
         values["language"] = str(lang) if lang else "en"
+        values["language_given"] = lang is not None
     if "video" in keys:
         video = c.pattern(keys["video"], "video", URL_RE, "must be an http:// or https:// address")
         if video is not None and len(video) > VIDEO_LIMIT:
