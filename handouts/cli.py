@@ -108,6 +108,9 @@ def main() -> None:
 
     Run inside a project folder (one with handouts.yaml; `handouts init` makes one).
     """
+    from .output import install_signal_handlers
+
+    install_signal_handlers()
 
 
 @main.command()
@@ -389,19 +392,45 @@ def list_() -> None:
         sys.exit(1)
 
 
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _progress(what: str, done: int, total: int) -> None:
+    """One line, rewritten in place, on a terminal only."""
+    line = f"[{done}/{total}] {what}"[:78]
+    click.echo(f"\r{line:<78}", err=True, nl=done == total)
+
+
 @main.command()
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Products made at once, in worker processes (default: the machine's cores).",
+)
 @project_options
 @reports_errors
-def build() -> None:
+def build(jobs: int | None) -> None:
     """Build every product for everything in the data folder into the out folder.
 
     A product that fails is reported and the others are still made; exit status 1 if any
     failed.
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     from .build import run
 
     project = printing_project()
-    result = run(project)
+    workers = jobs or _cores()
+    progress = _progress if sys.stderr.isatty() else None
+    if workers == 1:
+        result = run(project, progress)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            result = run(project, progress, pool)
     for note in result.notes:
         click.echo(note, err=True)
     echo_written(result.written)
