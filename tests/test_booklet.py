@@ -210,3 +210,47 @@ def test_two_hundred_routines_and_the_long_booklet_warning(project: Path) -> Non
     assert len(starts) == 200
     numbers = contents_numbers(reader, titles[:5] + titles[-5:])
     assert numbers == {t: reader.page_labels[starts[t]] for t in numbers} and len(numbers) == 10
+
+
+def test_a_routine_listed_twice_has_its_own_page_link_and_bookmark_each_time(
+    project: Path,
+) -> None:
+    write(
+        project / "data/booklets/twice.yaml",
+        "title: Twice\nsections:\n  - title: Warm-up\n    routines: [sacral-traction, "
+        "wger-bird-dog]\n  - title: Cool-down\n    routines: [sacral-traction]\n",
+    )
+    assert run("booklet", "twice", "-o", "twice.pdf").exit_code == 0
+    reader = PdfReader(project / "twice.pdf")
+    labels = reader.page_labels
+    starts = [
+        i
+        for i, page in enumerate(reader.pages)
+        if labels[i].isdigit()
+        and re.search(r"(^|\n)Sacral Traction\n", page.extract_text())
+        and "Joint relief" in page.extract_text()
+    ]
+    assert len(starts) == 2 and starts[0] < starts[1]
+    # Contents: the two entries carry the two pages, in order.
+    contents = reader.pages[1].extract_text()
+    numbers = re.findall(r"Sacral Traction\s*\n?\s*(\d+)", contents)
+    assert numbers == [labels[starts[0]], labels[starts[1]]]
+    # Bookmarks: one per occurrence, each to its own page.
+    flat: list[tuple[str, int]] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                flat.append((item.title, reader.get_destination_page_number(item)))  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    assert [p for t, p in flat if t == "Sacral Traction"] == starts
+    # Contents links: the n-th entry goes to the n-th occurrence.
+    targets = []
+    for annot in reader.pages[1].get("/Annots") or []:
+        a = annot.get_object()
+        rect = [float(v) for v in a["/Rect"]]
+        targets.append((-rect[1], reader._get_page_number_by_indirect(a["/Dest"][0])))
+    assert starts[0] in [t for _, t in targets] and starts[1] in [t for _, t in targets]

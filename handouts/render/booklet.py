@@ -36,6 +36,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import DocIf
 
 from ..booklet import Booklet
+from ..booklet import Section as BookletSectionT
 from ..errors import Problem
 from ..model import Routine
 from .common import Document, Meta, Picture, Styles, build_pdf, color, make_styles, numbered_canvas
@@ -49,14 +50,16 @@ class Spot:
 
     page: int  # 1-based within its part
     rect: tuple[float, float, float, float]
-    target: str  # routine id
+    target: int  # the occurrence linked to: its position in the booklet's routines
 
 
 @dataclass
 class Record:
     """What setting the body found out: where routines start, and where links go."""
 
-    starts: dict[str, int] = field(default_factory=dict)  # routine id -> 1-based body page
+    # occurrence (position in the booklet's routines) -> 1-based body page: a routine listed
+    # twice (warm-up and cool-down) starts on two pages
+    starts: dict[int, int] = field(default_factory=dict)
     spots: list[Spot] = field(default_factory=list)
     titles: dict[int, str] = field(default_factory=dict)  # body page -> running header
 
@@ -64,9 +67,9 @@ class Record:
 class Mark(Flowable):  # type: ignore[misc]
     """Zero-size: notes the page a routine starts on and the running header from there."""
 
-    def __init__(self, record: Record, routine: Routine) -> None:
+    def __init__(self, record: Record, routine: Routine, position: int) -> None:
         super().__init__()
-        self.record, self.routine = record, routine
+        self.record, self.routine, self.position = record, routine, position
         self.width = self.height = 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -74,14 +77,14 @@ class Mark(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         page = self.canv.getPageNumber()
-        self.record.starts.setdefault(self.routine.id, page)
+        self.record.starts.setdefault(self.position, page)
         self.canv._running_title = self.routine.title
 
 
 class LinkPara(Paragraph):  # type: ignore[misc]
     """A paragraph that records its rectangle, to become a link to `target` once joined."""
 
-    def __init__(self, text: str, style: object, record: Record, target: str) -> None:
+    def __init__(self, text: str, style: object, record: Record, target: int) -> None:
         super().__init__(text, style)
         self.record, self.target = record, target
 
@@ -107,14 +110,28 @@ Progress = Callable[[int], None]
 """Told the number of each body page as it is drawn."""
 
 
-def _booklet_section(record: Record, inside: set[str]) -> type[Section]:
+def neighbour_position(ids: list[str], here: int, rid: str, key: str) -> int | None:
+    """Which occurrence of `rid` the Previous / Next link of occurrence `here` goes to: the
+    nearest one in the link's direction, else the nearest the other way."""
+    where = [i for i, x in enumerate(ids) if x == rid and i != here]
+    if not where:
+        return None
+    ahead = [i for i in where if i > here]
+    behind = [i for i in where if i < here]
+    if key == "next":
+        return ahead[0] if ahead else behind[-1]
+    return behind[-1] if behind else ahead[0]
+
+
+def _booklet_section(record: Record, ids: list[str], here: int) -> type[Section]:
     class BookletSection(Section):
         def navigation(self, r: Routine) -> list[Flowable]:
             out: list[Flowable] = []
-            for _, rid, text in self.neighbours(r):
-                if rid in inside:
+            for key, rid, text in self.neighbours(r):
+                target = neighbour_position(ids, here, rid, key)
+                if target is not None:
                     arrow = self.ink.label(" \u2192")
-                    out.append(LinkPara(text + arrow, self.s.small, record, rid))
+                    out.append(LinkPara(text + arrow, self.s.small, record, target))
                 else:
                     out.append(Paragraph(text, self.s.small))
             return [Spacer(1, self.s.body.spaceAfter), *out] if out else []
@@ -143,7 +160,7 @@ def render_body(
     """Every routine, each from a new page; page numbers from 1."""
     h = job.handout
     record = Record()
-    section = _booklet_section(record, {r.id for r in job.routines})
+    ids = [r.id for r in job.routines]
     story: list[Flowable] = []
     right_hand = h.layout.booklet.right_hand_starts
     for i, routine in enumerate(job.routines):
@@ -151,8 +168,8 @@ def render_body(
             story.append(PageBreak())
             if right_hand:
                 story.append(DocIf("doc.page % 2 == 0", [PageBreak()]))
-        story.append(Mark(record, routine))
-        story += story_for(h, routine, styles, section)
+        story.append(Mark(record, routine, i))
+        story += story_for(h, routine, styles, _booklet_section(record, ids, i))
     layout, fonts, ink = h.layout, styles.fonts, styles.ink
     p = layout.page
     size = max(layout.text.small_size, layout.text.min_size)
@@ -186,7 +203,7 @@ def render_body(
     return data, record
 
 
-def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record: Record) -> bytes:
+def render_front(job: BookletJob, styles: Styles, starts: dict[int, int], record: Record) -> bytes:
     """Cover, then the introduction and contents with each routine's page number."""
     h, b = job.handout, job.booklet
     layout = h.layout
@@ -218,17 +235,16 @@ def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]
-    by_id = {r.id: r for r in job.routines}
     number = styles.body.clone("number", alignment=2)
-    for section in b.sections:
+    for section, positions in _sections(job):
         if section.title is not None:
             rows.append([styles.para(section.title, styles.kicker), ""])
-        for rid in section.routine_ids:
-            routine = by_id[str(rid)]
+        for i in positions:
+            routine = job.routines[i]
             rows.append([
                 LinkPara(styles.ink.markup(routine.title, styles.emphasis), styles.body,
-                         record, routine.id),
-                Paragraph(styles.ink.label(str(starts[routine.id])), number),
+                         record, i),
+                Paragraph(styles.ink.label(str(starts[i])), number),
             ])  # fmt: skip
     if rows:
         table = Table(rows, colWidths=[width * 0.85, width * 0.15], hAlign="LEFT")
@@ -243,6 +259,18 @@ def render_front(job: BookletJob, styles: Styles, starts: dict[str, int], record
 
     where = Problem(b.path, 1, 1, "the booklet's cover or contents do not fit a page")
     return build_pdf(_doc(job, meta, styles.fonts), story, numbered_canvas(draw), where)
+
+
+def _sections(job: BookletJob) -> list[tuple[BookletSectionT, list[int]]]:
+    """Each section of the manifest with the positions of its routines in `job.routines`
+    (which lists every occurrence, in the manifest's order)."""
+    out: list[tuple[BookletSectionT, list[int]]] = []
+    at = 0
+    for section in job.booklet.sections:
+        n = len(section.routine_ids)
+        out.append((section, list(range(at, at + n))))
+        at += n
+    return out
 
 
 class _EvenPages(DocIf):  # type: ignore[misc]
@@ -315,8 +343,9 @@ def unique_subset_names(writer: PdfWriter) -> None:
 class Rendered:
     pdf: bytes
     front_pages: int
-    starts: dict[str, int]  # routine id -> 0-based page index in the joined PDF
+    starts: dict[str, int]  # routine id -> 0-based page index of its first occurrence
     pages: int
+    occurrences: tuple[int, ...] = ()  # each occurrence's 0-based page index, in order
 
 
 def render_booklet(job: BookletJob, progress: Progress | None = None) -> Rendered:
@@ -349,25 +378,22 @@ def join(
     n_front = len(parts[0].pages)
     n_body = len(parts[1].pages)
     total = len(writer.pages)
-    starts = {rid: n_front + page - 1 for rid, page in record.starts.items()}
+    at = {i: n_front + page - 1 for i, page in record.starts.items()}
     writer.set_page_label(0, n_front - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
     writer.set_page_label(n_front, total - 1, style=PageLabelStyle.DECIMAL, start=1)
-    by_id = {r.id: r for r in job.routines}
-    for section in job.booklet.sections:
+    for section, positions in _sections(job):
         parent = None
-        if section.title is not None and section.routine_ids:
-            first = starts[str(section.routine_ids[0])]
+        if section.title is not None and positions:
+            first = at[positions[0]]
             parent = writer.add_outline_item(title=str(section.title), page_number=first)
-        for rid in section.routine_ids:
+        for i in positions:
             writer.add_outline_item(
-                title=str(by_id[str(rid)].title), page_number=starts[str(rid)], parent=parent
+                title=str(job.routines[i].title), page_number=at[i], parent=parent
             )
     for spot, offset in [(s, 0) for s in front_record.spots] + [(s, n_front) for s in record.spots]:
         writer.add_annotation(
             page_number=offset + spot.page - 1,
-            annotation=Link(
-                rect=spot.rect, target_page_index=starts[spot.target], border=[0, 0, 0]
-            ),
+            annotation=Link(rect=spot.rect, target_page_index=at[spot.target], border=[0, 0, 0]),
         )
     meta = job.handout.meta
     writer.add_metadata(
@@ -385,4 +411,8 @@ def join(
     out = io.BytesIO()
     writer.write(out)
     assert n_body == len(parts[1].pages)
-    return Rendered(out.getvalue(), n_front, starts, total)
+    starts: dict[str, int] = {}
+    for i, routine in enumerate(job.routines):
+        starts.setdefault(routine.id, at[i])
+    occurrences = tuple(at[i] for i in range(len(job.routines)))
+    return Rendered(out.getvalue(), n_front, starts, total, occurrences)

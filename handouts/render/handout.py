@@ -18,6 +18,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import NullActionFlowable
+from reportlab.platypus.flowables import _Container, _listWrapOn
 
 from ..check import Text
 from ..errors import Problem, RenderError
@@ -117,8 +119,9 @@ class Section:
     def titled(self, key: str, body: list[Flowable]) -> list[Flowable]:
         if not body:
             return []
-        # A heading never ends a page: it travels with its first paragraph.
-        return [KeepTogether([self.heading(key), body[0]]), *body[1:]]
+        # A heading never ends a page: it travels with (at least two lines of) its first
+        # paragraph, which splits rather than jump whole to the next page.
+        return [Glued([self.heading(key)], [body[0]]), *body[1:]]
 
     # -- sections, in the layout's order --------------------------------------------------
     def equipment(self, r: Routine) -> list[Flowable]:
@@ -168,12 +171,10 @@ class Section:
                 ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
             ],
         )
-        # One piece where it fits a page: a caution split from its heading is easy to miss.
-        return [
-            Spacer(1, s.body.fontSize * 0.8),
-            KeepTogether([table]),
-            Spacer(1, s.body.fontSize * 0.4),
-        ]
+        # The box may split between items, never between its heading and the first item (a
+        # caution split from its heading is easy to miss); each part keeps its border.
+        table.setStyle(TableStyle([("NOSPLIT", (0, 0), (-1, min(1, len(rows) - 1)))]))
+        return [Spacer(1, s.body.fontSize * 0.8), table, Spacer(1, s.body.fontSize * 0.4)]
 
     def test(self, r: Routine) -> list[Flowable]:
         return self.titled("test", [self.p(t) for t in r.test])
@@ -277,7 +278,7 @@ class Section:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ],
         )
-        return [Spacer(1, self.s.body.spaceAfter * 2), KeepTogether([box, *small])]
+        return [Spacer(1, self.s.body.spaceAfter * 2), Glued([box], small)]
 
     def attribution(self, r: Routine) -> list[Flowable]:
         bits = [
@@ -316,6 +317,117 @@ class Section:
             Spacer(1, self.s.body.spaceAfter),
             Paragraph(self.ink.label("    \u00b7    ").join(parts), self.s.small),
         ]
+
+
+class Glued(_Container, Flowable):  # type: ignore[misc]
+    """Flowables that share a page: `lead` (a heading) goes with the start of `body`, and
+    `trail` (the safety box, the disclaimer, Previous / Next) with its end.
+
+    Where the whole does not fit, the body splits (paragraphs between lines, tables between
+    rows) so that the lead keeps at least `min_lines` lines of the body below it and the
+    trail at least `min_lines` above it; where no split keeps that, the whole moves to the
+    next page. A group taller than a page lets go of its members rather than loop.
+    """
+
+    def __init__(
+        self,
+        lead: Sequence[Flowable],
+        body: Sequence[Flowable],
+        trail: Sequence[Flowable] = (),
+        min_lines: int = 2,
+    ) -> None:
+        super().__init__()
+        self.lead, self.body, self.trail = list(lead), list(body), list(trail)
+        self.min_lines = min_lines
+        self._content = [*self.lead, *self.body, *self.trail]
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        w, h = _listWrapOn(self._content, aw, self.canv)
+        self.width, self.height = w, h
+        return w, h
+
+    def _h(self, items: Sequence[Flowable], aw: float) -> float:
+        return float(_listWrapOn(list(items), aw, self.canv)[1]) if items else 0.0
+
+    def _split_body(self, aw: float, room: float) -> tuple[list[Flowable], list[Flowable]] | None:
+        """The body cut so that lead + first part fit `room`; None when nothing fits."""
+        first: list[Flowable] = []
+        for i, f in enumerate(self.body):
+            if self._h([*self.lead, *first, f], aw) <= room:
+                first.append(f)
+                continue
+            left = room - self._h([*self.lead, *first], aw) - _gap(first or self.lead, f)
+            parts = _split_one(f, self.canv, aw, left) if left > 0 else []
+            if len(parts) >= 2:
+                return [*first, parts[0]], [*parts[1:], *self.body[i + 1 :]]
+            return (first, self.body[i:]) if first else None
+        return first, []
+
+    def cut(self, aw: float, ah: float) -> list[Flowable]:
+        """[the part that fits `ah`, the rest], or [] where no cut keeps the rules."""
+        if not self.body:
+            return []
+        total = self._h(self._content, aw)
+        room = min(ah, total - self._h(self.trail, aw)) if self.trail else ah
+        need = min(self.min_lines, _lines(self.body, aw))
+        for _ in range(400):  # a bound, not a timing: room shrinks 3 pt a turn
+            if room <= 0:
+                break
+            cut = self._split_body(aw, room - 0.5)
+            if cut is None:
+                break
+            first, rest = cut
+            if self.lead and _lines(first, aw) < need:
+                break  # less room only makes the first part shorter
+            if first and rest and (not self.trail or _lines(rest, aw) >= need):
+                head = Glued(self.lead, first, (), self.min_lines)
+                return [head, Glued((), rest, self.trail, self.min_lines)]
+            room -= 3.0
+        return []
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        parts = self.cut(aw, ah)
+        if parts:
+            return parts
+        if getattr(getattr(self, "_frame", None), "_atTop", False):
+            # Even a fresh page cannot hold it by the rules: each part on its own (the
+            # null action first, so ReportLab does not ask the first part to fit as is).
+            return [NullActionFlowable(), *self._content]
+        return []  # the whole moves to the next page
+
+
+def _gap(before: Sequence[Flowable], f: Flowable) -> float:
+    if not before:
+        return 0.0
+    return max(float(f.getSpaceBefore()) - float(before[-1].getSpaceAfter()), 0.0) + float(
+        before[-1].getSpaceAfter()
+    )
+
+
+def _split_one(f: Flowable, canv: Canvas, aw: float, ah: float) -> list[Flowable]:
+    """`f` cut to fit `ah`, where it can be cut: paragraphs, tables, glued groups."""
+    if not isinstance(f, (Paragraph, Table, Glued)) or type(f).__name__ == "LinkPara":
+        return []
+    f.wrapOn(canv, aw, ah)
+    if isinstance(f, Glued):
+        f.canv = canv
+        return f.cut(aw, ah)
+    parts: list[Flowable] = f.splitOn(canv, aw, ah)
+    return parts
+
+
+def _lines(items: Sequence[Flowable], aw: float) -> int:
+    """About how many lines of text `items` hold: a table or picture counts as plenty."""
+    n = 0
+    for f in items:
+        if isinstance(f, Paragraph):
+            f.wrap(aw, 1e9)
+            n += len(f.blPara.lines) if hasattr(f, "blPara") else 1
+        elif isinstance(f, Glued):
+            n += _lines(f.body, aw)
+        elif not isinstance(f, Spacer):
+            n += 2
+    return n
 
 
 class QrCode(Flowable):  # type: ignore[misc]
@@ -402,10 +514,31 @@ def story_for(
         story.append(styles.para(routine.category, styles.kicker))
     story.append(styles.para(routine.title, styles.title))
     story += _personal(job, sec, routine)
+    parts: list[tuple[str, list[Flowable]]] = []
     for name in job.layout.handout.sections:
         build: Callable[[Routine], list[Flowable]] = getattr(sec, name)
-        story += build(routine)
-    return story
+        parts.append((name, build(routine)))
+    # The safety box, disclaimer, attribution and Previous / Next close the routine: they
+    # never stand on a page of their own, but take the routine's last lines with them.
+    k = len(parts)
+    while k and parts[k - 1][0] in END_MATTER:
+        k -= 1
+    content = [f for _, flowables in parts[:k] for f in flowables]
+    trail = [f for _, flowables in parts[k:] for f in flowables]
+    if not trail:
+        return story + content
+    body: list[Flowable] = []
+    while content and _lines(body, sec.width) < 2:
+        f = content.pop()
+        if isinstance(f, KeepTogether):
+            f = Glued(f._content[:-1], f._content[-1:])
+        body.insert(0, f)
+    if not body and story:
+        body.insert(0, story.pop())  # nothing but the title: the end matter stays with it
+    return [*story, *content, Glued((), body, trail)]
+
+
+END_MATTER = ("safety", "attribution", "navigation")
 
 
 FOOTER_FIELDS = ("the clinic's name and phone", "the patient's name and date")
