@@ -89,7 +89,7 @@ def test_jobs_pickle_and_render_the_same_bytes_in_a_fresh_process(project: Path)
         clinic,
         program.personal,
         {},
-        notes={str(e.id): e.note for e in program.entries if e.note is not None},
+        notes=tuple(e.note for e in program.entries),
         tracking=True,
         extra_texts=program.texts(),
     )

@@ -49,7 +49,7 @@ class ProgramTarget:
     def render(self) -> dict[Path, bytes]:
         project, program, routines = self.project, self.program, self.routines
         clinic = project.clinic(self.language or routines[0].language)
-        notes = {str(e.id): e.note for e in program.entries if e.note is not None}
+        notes = tuple(e.note for e in program.entries)  # one per entry, in order
         out = {
             self.handout: render_handout_pdf(
                 routines,

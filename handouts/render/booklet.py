@@ -159,7 +159,7 @@ def render_body(
             if right_hand:
                 story.append(DocIf("doc.page % 2 == 0", [PageBreak()]))
         story.append(Mark(record, routine, i))
-        story += story_for(h, routine, styles, _booklet_section(record, ids, i))
+        story += story_for(h, routine, styles, _booklet_section(record, ids, i), i)
     layout, fonts, ink = h.layout, styles.fonts, styles.ink
     p = layout.page
     size = max(layout.text.small_size, layout.text.min_size)
