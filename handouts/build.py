@@ -9,6 +9,7 @@ at the end if anything failed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -62,7 +63,34 @@ def plan(project: Project) -> list[Planned]:
     return [_attempt(what, make) for what, make in todo]
 
 
-def run(project: Project, progress: Callable[[str], None] | None = None) -> BuildResult:
+@dataclass(frozen=True)
+class Made:
+    """What making one target gave: its files' bytes and warnings, or its problems."""
+
+    pdfs: dict[Path, bytes]
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def make(target: Target) -> Made:
+    """Render one target. Pure (bytes in memory, nothing written), so any executor's worker
+    process can run it; only the caller writes files."""
+    try:
+        if isinstance(target, booklet.BookletTarget):  # its page count warns
+            book = target.make()
+            return Made(book.pdfs, tuple(target.notes() + book.warnings))
+        return Made(target.render(), tuple(target.notes()))
+    except HandoutsError as exc:
+        return Made({}, (), tuple(exc.problems))
+
+
+def run(
+    project: Project,
+    progress: Callable[[str, int, int], None] | None = None,
+    executor: Executor | None = None,
+) -> BuildResult:
+    """Plan every target, make them (in `executor`'s workers when given, in plan order),
+    and write each as it is made."""
     project.require_data()
     planned = plan(project)
     clash = duplicates(p.target for p in planned if p.target is not None)
@@ -71,23 +99,21 @@ def run(project: Project, progress: Callable[[str], None] | None = None) -> Buil
         raise HandoutsError(
             [Problem(shown(path), 1, 1, f"two products would write this file: {', '.join(who)}")]
         )
+    targets = [p.target for p in planned if p.target is not None]
+    made: Iterator[Made] = (
+        executor.map(make, targets) if executor is not None else (make(t) for t in targets)
+    )
     result = BuildResult()
-    for item in planned:
-        if progress is not None:
-            progress(item.what)
+    for count, item in enumerate(planned, start=1):
         problems = list(item.problems)
         if item.target is not None:
-            try:
-                if isinstance(item.target, booklet.BookletTarget):  # its page count warns
-                    book = item.target.make()
-                    made, warnings = book.pdfs, book.warnings
-                else:
-                    made, warnings = item.target.render(), []
-                for path, data in made.items():
-                    result.written.append(write_atomic(path, data))
-                result.notes += item.target.notes() + warnings
-            except HandoutsError as exc:
-                problems += exc.problems
+            done = next(made)
+            for path, data in done.pdfs.items():
+                result.written.append(write_atomic(path, data))
+            result.notes += done.warnings
+            problems += done.problems
+        if progress is not None:
+            progress(item.what, count, len(planned))
         if problems:
             result.failed.append(item.what)
             # one broken file fails several products: say each problem once

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from .project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
-PROJECT_KEYS = ("project", "data", "out", "clinic")
 
 
 def reports_errors(func: F) -> F:
@@ -44,40 +43,20 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Path | None) ->
         ctx.meta.setdefault("handouts.where", {})[param.name] = value
 
 
+PROJECT_OPTIONS = {
+    "--project": "The project folder (default: found by walking up to handouts.yaml).",
+    "--data": "Folder with routines/, booklets/, programs/, clinic.yaml (default: the project's).",
+    "--out": "Folder the PDFs are written to (default: the project's out/).",
+    "--clinic": "Clinic profile (default: DATA/clinic.yaml).",
+}
+
+
 def project_options(func: F) -> F:
     """--project, --data, --out and --clinic, accepted on the group and on every command."""
-    options = [
-        click.option(
-            "--project",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="The project folder (default: found by walking up to handouts.yaml).",
-        ),
-        click.option(
-            "--data",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="Folder with routines/, booklets/, programs/, clinic.yaml "
-            "(default: the project's).",
-        ),
-        click.option(
-            "--out",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="Folder the PDFs are written to (default: the project's out/).",
-        ),
-        click.option(
-            "--clinic",
-            type=click.Path(path_type=Path),
-            expose_value=False,
-            callback=_remember,
-            help="Clinic profile (default: DATA/clinic.yaml).",
-        ),
-    ]
-    for option in reversed(options):
+    for name, text in reversed(PROJECT_OPTIONS.items()):
+        option = click.option(
+            name, type=click.Path(path_type=Path), expose_value=False, callback=_remember, help=text
+        )
         func = option(func)
     return func
 
@@ -86,7 +65,9 @@ def current_project(required: bool = True) -> Project:
     from .project import open_project
 
     where = click.get_current_context().meta.get("handouts.where", {})
-    return open_project(**{k: where.get(k) for k in PROJECT_KEYS}, required=required)
+    return open_project(
+        **{k.lstrip("-"): where.get(k.lstrip("-")) for k in PROJECT_OPTIONS}, required=required
+    )
 
 
 def printing_project() -> Project:
@@ -127,6 +108,9 @@ def main() -> None:
 
     Run inside a project folder (one with handouts.yaml; `handouts init` makes one).
     """
+    from .output import install_signal_handlers
+
+    install_signal_handlers()
 
 
 @main.command()
@@ -408,19 +392,45 @@ def list_() -> None:
         sys.exit(1)
 
 
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _progress(what: str, done: int, total: int) -> None:
+    """One line, rewritten in place, on a terminal only."""
+    line = f"[{done}/{total}] {what}"[:78]
+    click.echo(f"\r{line:<78}", err=True, nl=done == total)
+
+
 @main.command()
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Products made at once, in worker processes (default: the machine's cores).",
+)
 @project_options
 @reports_errors
-def build() -> None:
+def build(jobs: int | None) -> None:
     """Build every product for everything in the data folder into the out folder.
 
     A product that fails is reported and the others are still made; exit status 1 if any
     failed.
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     from .build import run
 
     project = printing_project()
-    result = run(project)
+    workers = jobs or _cores()
+    progress = _progress if sys.stderr.isatty() else None
+    if workers == 1:
+        result = run(project, progress)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            result = run(project, progress, pool)
     for note in result.notes:
         click.echo(note, err=True)
     echo_written(result.written)

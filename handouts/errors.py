@@ -29,14 +29,24 @@ class HandoutsError(Exception):
         self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[HandoutsError], tuple[list[Problem]]]:
-        # Exception pickles its args (one string); rebuild from the problems instead, so an
-        # error raised in a worker process reaches the parent with its class and places.
-        return (type(self), (self.problems,))
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception pickles its args (one string) and calls __init__ with them; rebuild from
+        # the problems instead, without the subclass's own __init__ (ImageRefused takes a
+        # path and a reason), so an error raised in a worker process reaches the parent with
+        # its class, its places and its other attributes.
+        state = {k: v for k, v in self.__dict__.items() if k != "problems"}
+        return (_rebuild, (type(self), self.problems, state))
 
     @classmethod
     def at(cls, path: str, line: int, col: int, message: str) -> HandoutsError:
         return cls([Problem(path, line, col, message)])
+
+
+def _rebuild(cls: type[HandoutsError], problems: list[Problem], state: dict[str, object]) -> object:
+    error = cls.__new__(cls)
+    HandoutsError.__init__(error, problems)
+    error.__dict__.update(state)
+    return error
 
 
 class DataError(HandoutsError):

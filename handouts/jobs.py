@@ -74,12 +74,13 @@ def handout_job(
     personal: Personal,
     titles: dict[str, str],
     language: str | None = None,
-    notes: dict[str, Text] | None = None,
+    notes: Sequence[Text | None] = (),
     tracking: bool = False,
     extra_texts: Sequence[Text] = (),
 ) -> HandoutJob:
-    """A handout of one or more routines. For a programme: its notes per routine (routine id
-    -> note), a tracking page at the end, and its own texts (`extra_texts`) checked too."""
+    """A handout of one or more routines. For a programme: a note for each routine (in the
+    routines' order), a tracking page at the end, and its own texts (`extra_texts`)
+    checked too."""
     lang = language or routines[0].language
     texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
     labels, fonts = prepared(layout, lang, texts + list(extra_texts))
@@ -100,7 +101,7 @@ def handout_job(
         dict(titles),
         meta,
         logo=clinic_logo(clinic),
-        routine_notes=dict(notes or {}),
+        routine_notes=tuple(notes),
         pictures=routine_pictures(routines),
         tracking=Tracking(
             tuple(r.title for r in routines), weeks, str(personal.date) if personal.date else None

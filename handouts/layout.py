@@ -267,7 +267,12 @@ class CardSettings:
     phone_size: float = _s(
         12.0, "clinic phone number on the back", "number", min=7, max=36, unit="pt"
     )
-    back_safety: bool = _s(False, "print the clinic's 'stop and call us' text on the back", "bool")
+    back_safety: bool = _s(
+        False,
+        "print the clinic's full 'stop and call us' text on the back; otherwise its "
+        "'safety_short' form where the profile gives one (every card back carries one)",
+        "bool",
+    )
     note_lines: int = _s(
         3, "ruled lines for the clinician's note on the back", "int", min=0, max=10
     )
@@ -661,10 +666,10 @@ def _resolve(
     if src.root.kind == "map" and "extends" in src.root.keys:
         ext_node = src.root.keys["extends"][1]
         parent_name = c.text(ext_node, "extends")
-        c.done()
-        assert parent_name is not None
-        parent = _extended(parent_name, path, search)
-        if parent is None and real in [p.resolve() for p in _named(parent_name, search)]:
+        parent = _extended(parent_name, path, search) if parent_name is not None else None
+        if parent_name is None:
+            pass  # reported by c.text
+        elif parent is None and real in [p.resolve() for p in _named(parent_name, search)]:
             c.error(
                 ext_node,
                 f"'extends' names this layout itself, and no other '{parent_name}' is "
@@ -683,9 +688,11 @@ def _resolve(
                 f"layout 'extends' chain is more than {MAX_EXTENDS} layouts deep: "
                 f"{deep} -> {parent.stem} ...",
             )
-        else:
-            c.done()
-            base = _resolve(parent, chain, search, where)
+        else:  # every problem at once: this file's and the layouts it extends
+            try:
+                base = _resolve(parent, chain, search, where)
+            except DataError as exc:
+                c.problems += exc.problems
     c.done()
     chain.pop()
     where.update(own_where)  # the child's settings win, so do their positions

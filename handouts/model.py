@@ -60,6 +60,7 @@ class Routine:
     previous: Text | None = None
     next: Text | None = None
     language: str = "en"
+    language_given: bool = False  # False: the file has no `language:`; a project may set it
     source: Text | None = None
     author: Text | None = None
     license: Text | None = None
@@ -87,6 +88,10 @@ class Routine:
         if self.reviewed is not None:
             out += [t for t in (self.reviewed.by, self.reviewed.on) if t]
         return out
+
+
+VIDEO_LIMIT = 300
+"""Characters of a video address: its QR code on a card (about 0.8 in) stays scannable."""
 
 
 ROUTINE_FIELDS: dict[str, int] = {
@@ -203,10 +208,17 @@ def routine_from_source(
     if "language" in keys:
         lang = c.pattern(keys["language"], "language", LANG_RE, "must be a BCP 47 tag like en")
         values["language"] = str(lang) if lang else "en"
+        values["language_given"] = lang is not None
     if "video" in keys:
-        values["video"] = c.pattern(
-            keys["video"], "video", URL_RE, "must be an http:// or https:// address"
-        )
+        video = c.pattern(keys["video"], "video", URL_RE, "must be an http:// or https:// address")
+        if video is not None and len(video) > VIDEO_LIMIT:
+            c.error(
+                keys["video"],
+                f"'video' is {len(video):,} characters; its QR code would be too dense to scan "
+                f"once printed (limit {VIDEO_LIMIT}): use a shorter link",
+            )
+            video = None
+        values["video"] = video
     if "dosage" in keys:
         values["dosage"] = dosage_from_node(c, keys["dosage"])
     if "image" in keys:
@@ -240,6 +252,7 @@ class Clinic:
     website: Text | None = None
     disclaimer: Text | None = None
     safety: Text | None = None  # "Stop and call us if..."
+    safety_short: Text | None = None  # the same for a small card's back
     logo: Image | None = None
     path: str = ""
     # `safety:` and `disclaimer:` may be given per language ({en: ..., es: ...}); then the
@@ -247,8 +260,15 @@ class Clinic:
     translations: dict[str, dict[str, Text]] = field(default_factory=dict)
 
     def texts(self) -> list[Text]:
-        fields = (self.name, self.phone, self.address, self.website, self.disclaimer, self.safety)
+        fields = (
+            self.name, self.phone, self.address, self.website, self.disclaimer, self.safety,
+            self.safety_short,
+        )  # fmt: skip
         return [t for t in fields if t is not None]
+
+    def card_safety(self, full: bool) -> Text | None:
+        """The safety text a card back prints: the short form on small cards, where given."""
+        return self.safety if full or self.safety_short is None else self.safety_short
 
     def in_language(self, language: str) -> tuple[Clinic, list[str]]:
         """The profile with the safety text and disclaimer of `language`, and a warning for
@@ -272,10 +292,10 @@ class Clinic:
 
 CLINIC_FIELDS: dict[str, int] = {
     "name": SHORT, "phone": SHORT, "address": SHORT, "website": SHORT, "disclaimer": LONG,
-    "safety": LONG, "logo": SHORT,
+    "safety": LONG, "safety_short": SHORT, "logo": SHORT,
 }  # fmt: skip
 CLINIC_KEYS = tuple(CLINIC_FIELDS)
-TRANSLATED = ("safety", "disclaimer")
+TRANSLATED = ("safety", "safety_short", "disclaimer")
 """Clinic texts that may be given once per language."""
 
 

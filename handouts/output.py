@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -76,17 +77,56 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+_held = 0  # how deep inside _signals_held the main thread is
+_pending: list[int] = []  # signals that arrived meanwhile
+
+
+def _stop(signum: int) -> None:
+    """End the process as the signal would have, had nothing been caught, and its worker
+    processes with it (they would otherwise wait for work for ever)."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None:
+        for child in multiprocessing.active_children():
+            child.terminate()
+    signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    os.kill(os.getpid(), signum)
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    if _held:
+        _pending.append(signum)
+    else:
+        _stop(signum)
+
+
+def install_signal_handlers() -> None:
+    """For the command line: SIGTERM and SIGHUP wait until no temporary file exists.
+
+    Python runs signal handlers in the main thread whichever thread the kernel picked
+    (a process pool has threads of its own), so the write in progress finishes or is
+    undone first.
+    """
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+
+
 @contextmanager
 def _signals_held() -> Iterator[None]:
     """Hold SIGTERM, SIGHUP and SIGINT while a temporary file exists; deliver them after."""
+    global _held
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    _held += 1
     try:
         yield
     finally:
+        _held -= 1
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if not _held and _pending:
+            _stop(_pending.pop(0))
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .booklet import Booklet, booklet_files, load_booklet
-from .check import Checker
+from .check import Checker, Text
 from .errors import DataError, HandoutsError, Problem
-from .layout import BUILTIN_LAYOUTS, Layout, load_layout
+from .layout import BUILTIN_LAYOUTS, Layout, check_language, load_layout
 from .library import (
     Library,
     find_routine,
@@ -99,7 +99,7 @@ def read_settings(path: Path) -> Settings:
         choices = fields[key].metadata["choices"]
         value = c.choice(node, key, choices) if choices else c.text(node, key)
         if value is not None:
-            values[key] = str(value)
+            values[key] = value  # a Text: it keeps its position for later checks
     c.done()
     return Settings(**values)
 
@@ -162,13 +162,20 @@ class Project:
     def routine_path(self, ref: str) -> Path:
         return find_routine(ref, self.data_dir)
 
+    def load_routine(self, path: Path) -> Routine:
+        """A routine file; without its own `language:`, it takes the project's."""
+        routine = load_routine(path)
+        if routine.language_given or self.settings.language is None:
+            return routine
+        return dataclasses.replace(routine, language=self.settings.language)
+
     def routines(self, refs: Sequence[str]) -> list[Routine]:
         """Routines by path or id; every problem in every file reported at once."""
         routines: list[Routine] = []
         problems: list[Problem] = []
         for ref in refs:
             try:
-                routines.append(load_routine(self.routine_path(ref)))
+                routines.append(self.load_routine(self.routine_path(ref)))
             except HandoutsError as exc:
                 problems += exc.problems
         if problems:
@@ -176,7 +183,15 @@ class Project:
         return routines
 
     def library(self) -> Library:
-        return load_library(self.data_dir)
+        lib = load_library(self.data_dir)
+        if self.settings.language is not None:
+            lib.routines = {
+                rid: r
+                if r.language_given
+                else dataclasses.replace(r, language=self.settings.language)
+                for rid, r in lib.routines.items()
+            }
+        return lib
 
     def booklet_files(self) -> dict[str, Path]:
         return booklet_files(self.data_dir)
@@ -323,6 +338,9 @@ def open_project(
         root = found or cwd
     file = root / PROJECT_FILE
     settings = read_settings(file) if file.is_file() else Settings()
+    if settings.language is not None:
+        where = settings.language if isinstance(settings.language, Text) else None
+        check_language(settings.language, where, (root / "layouts", BUILTIN_LAYOUTS))
     return Project(
         root=root,
         settings=settings,

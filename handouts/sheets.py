@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -31,6 +33,7 @@ from pypdf.generic import (
     NameObject,
     RectangleObject,
     StreamObject,
+    TextStringObject,
 )
 
 from .impose import Box, Flip, Matrix, Placement, SheetSide, then, translate, turn
@@ -284,3 +287,126 @@ def impose(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# -- joining separately rendered parts into one book ---------------------------------------
+@dataclass(frozen=True)
+class Bookmark:
+    """An outline entry: a page of a part (0-based), under an earlier entry or at the top."""
+
+    title: str
+    part: int
+    page: int
+    parent: int | None = None  # index of an earlier Bookmark
+
+
+@dataclass(frozen=True)
+class LinkSpot:
+    """A rectangle on a page of one part that links to a page of another (0-based pages)."""
+
+    part: int
+    page: int
+    rect: tuple[float, float, float, float]
+    target_part: int
+    target_page: int
+
+
+@dataclass(frozen=True)
+class Joined:
+    pdf: bytes
+    part_pages: tuple[int, ...]
+
+
+LABEL_STYLES = {"roman": PageLabelStyle.LOWERCASE_ROMAN, "decimal": PageLabelStyle.DECIMAL}
+
+
+def unique_subset_names(writer: PdfWriter) -> None:
+    """Name every font subset after its own content.
+
+    Each separately rendered part calls its first subset of DejaVu Sans `AAAAAA+DejaVuSans`,
+    so a joined book would hold several different subsets under one name (preflight flags
+    it; a RIP may print the wrong glyphs). The six letters become a digest of the subset's
+    font program, character map and widths: the same name is the same font, and the bytes
+    stay reproducible.
+    """
+    seen: set[int] = set()
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            if id(font) in seen or not isinstance(font, DictionaryObject):
+                continue
+            seen.add(id(font))
+            base = str(font.get("/BaseFont", "")).lstrip("/")  # "AAAAAA+DejaVuSans"
+            descriptor = font.get("/FontDescriptor")
+            if len(base) < 8 or base[6] != "+" or descriptor is None:
+                continue
+            descriptor = descriptor.get_object()
+            digest = hashlib.sha256()
+            for stream in (descriptor.get("/FontFile2"), font.get("/ToUnicode")):
+                if stream is not None:
+                    digest.update(stream.get_object().get_data())
+            digest.update(repr(list(font.get("/Widths", []))).encode())
+            tag = "".join(chr(65 + b % 26) for b in digest.digest()[:6])
+            name = NameObject(f"/{tag}+{base[7:]}")
+            font[NameObject("/BaseFont")] = name
+            descriptor[NameObject("/FontName")] = name
+
+
+def join_parts(
+    parts: Sequence[bytes],
+    labels: Sequence[str],
+    bookmarks: Sequence[Bookmark],
+    links: Sequence[LinkSpot],
+    info: dict[str, str],
+    lang: str,
+) -> Joined:
+    """One PDF of `parts` in order: page labels per part (a run of the same style goes on
+    counting), an outline, links between pages, metadata, unique font subset names, and a
+    file /ID made from the parts so that the bytes are reproducible."""
+    writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    first: list[int] = []
+    for reader in readers:
+        first.append(len(writer.pages))
+        for page in reader.pages:
+            writer.add_page(page)
+    unique_subset_names(writer)
+    counts = tuple(len(r.pages) for r in readers)
+    total = len(writer.pages)
+    run_start = 0
+    for i in range(len(parts)):
+        if i + 1 == len(parts) or labels[i + 1] != labels[run_start]:
+            last = (first[i + 1] if i + 1 < len(parts) else total) - 1
+            writer.set_page_label(
+                first[run_start], last, style=LABEL_STYLES[labels[run_start]], start=1
+            )
+            run_start = i + 1
+    made: list[IndirectObject] = []
+    for mark in bookmarks:
+        parent = made[mark.parent] if mark.parent is not None else None
+        made.append(
+            writer.add_outline_item(
+                title=mark.title, page_number=first[mark.part] + mark.page, parent=parent
+            )
+        )
+    for spot in links:
+        writer.add_annotation(
+            page_number=first[spot.part] + spot.page,
+            annotation=Link(
+                rect=spot.rect,
+                target_page_index=first[spot.target_part] + spot.target_page,
+                border=[0, 0, 0],
+            ),
+        )
+    writer.add_metadata(info)
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    digest = hashlib.md5(b"".join(parts)).digest()
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return Joined(out.getvalue(), counts)

@@ -498,3 +498,20 @@ def test_a_font_is_found_beside_the_layout_that_names_it(project: Path) -> None:
     result = run("handout", "zh", "--layout", "large-print", "-o", "zh.pdf")
     assert result.exit_code == 0, result.output
     assert "慢慢呼吸" in PdfReader(project / "zh.pdf").pages[0].extract_text()
+
+
+def test_a_bad_extends_is_reported_with_the_layouts_other_problems(project: Path) -> None:
+    write(project / "layouts/bad.yaml", 'extends: lettr\ncolors:\n  accent: "#zzz"\n')
+    write(project / "layouts/child.yaml", "extends: parent\ntext:\n  body_size: 0\n")
+    write(project / "layouts/parent.yaml", "extends: letter\ncolors:\n  muted: red\n")
+    bad = run("layouts", "show", "bad")
+    assert bad.exit_code == 1
+    assert bad.stderr.splitlines() == [
+        "layouts/bad.yaml:1:10: 'extends' names no layout 'lettr'; did you mean 'letter'?",
+        "layouts/bad.yaml:3:11: 'colors.accent' must be a colour like #1f5f8b, not '#zzz'",
+    ]
+    child = run("layouts", "show", "child")
+    assert child.stderr.splitlines() == [
+        "layouts/child.yaml:3:14: text.body_size must be between 6 and 72 pt, not 0",
+        "layouts/parent.yaml:3:10: 'colors.muted' must be a colour like #1f5f8b, not 'red'",
+    ]

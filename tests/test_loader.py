@@ -482,3 +482,18 @@ def test_the_documented_example_is_a_routine_that_loses_no_word() -> None:
     assert routine.title == "Sacral Traction"
     assert routine.steps[1].image is not None
     assert str(routine.steps[1].image.path) == "images/roller.png"
+
+
+def test_a_video_address_too_long_for_a_scannable_qr_code(tmp_path: Path) -> None:
+    from handouts.errors import DataError
+    from handouts.library import load_routine
+
+    url = "https://example.org/watch?v=" + "a" * 2300
+    path = tmp_path / "vid.yaml"
+    path.write_text(f"title: Vid\nsteps:\n  - x\nvideo: {url}\n")
+    with pytest.raises(DataError) as info:
+        load_routine(path)
+    assert str(info.value) == (
+        f"{path}:4:8: 'video' is 2,328 characters; its QR code would be too dense to scan "
+        "once printed (limit 300): use a shorter link"
+    )

@@ -276,7 +276,7 @@ def test_a_bomb_logo_is_refused_at_its_line(project: Path) -> None:
     result = run("handout", "sacral-traction")
     refused(
         result,
-        f"data/clinic.yaml:9:7: logo data/logo.png {BIG}",
+        f"data/clinic.yaml:10:7: logo data/logo.png {BIG}",
         project / "out/sacral-traction.pdf",
     )
 

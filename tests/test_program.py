@@ -240,6 +240,24 @@ def test_a_bad_character_in_a_pack_is_reported_in_the_pack(project: Path) -> Non
     )
 
 
+def test_every_note_prints_once_under_its_own_entry(project: Path) -> None:
+    """The same routine twice (warm-up and cool-down): each entry keeps its own note."""
+    write(
+        project / "data/programs/twice.yaml",
+        "patient: Bo\nroutines:\n"
+        "  - id: sacral-traction\n    note: Warm-up, before the walk.\n"
+        "  - id: wger-bird-dog\n"
+        "  - id: sacral-traction\n    note: Cool-down, after the walk.\n",
+    )
+    result = run("program", "twice")
+    assert result.exit_code == 0, result.output
+    pages = text_of(project / "out/patients/bo/twice.program.pdf")
+    text = " ".join(" ".join(pages).split())
+    assert text.count("Warm-up, before the walk.") == 1
+    assert text.count("Cool-down, after the walk.") == 1
+    assert text.index("Warm-up") < text.index("Bird Dog") < text.index("Cool-down")
+
+
 # -- the tracking page (issue 11) ---------------------------------------------------------
 
 

@@ -141,3 +141,21 @@ def test_a4_paper_picks_a4_defaults(project: Path) -> None:
     assert run_in(project, "handout", "sacral-traction").exit_code == 0
     box = PdfReader(project / "out/sacral-traction.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_the_project_language_prints_labels_for_routines_without_one(project: Path) -> None:
+    from pypdf import PdfReader
+
+    (project / PROJECT_FILE).write_text("language: es\n")
+    write(project / "data/routines/en.yaml", "title: Stretch\nlanguage: en\nsteps:\n  - Stand.\n")
+    write(project / "data/routines/any.yaml", "title: Estirar\nsteps:\n  - De pie.\n")
+    assert run_in(project, "handout", "any", "-o", "es.pdf").exit_code == 0
+    assert "Página 1 de 1" in PdfReader(project / "es.pdf").pages[0].extract_text()
+    assert run_in(project, "handout", "en", "-o", "en.pdf").exit_code == 0
+    assert "Page 1 of 1" in PdfReader(project / "en.pdf").pages[0].extract_text()
+    (project / PROJECT_FILE).write_text("language: it\n")
+    bad = run_in(project, "handout", "any")
+    assert bad.exit_code == 1
+    assert bad.stderr.splitlines() == [
+        "handouts.yaml:1:11: no labels for language 'it' (have: de, en, es, fr)"
+    ]

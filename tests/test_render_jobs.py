@@ -15,6 +15,7 @@ import pytest
 from handouts import jobs
 from handouts.booklet import load_booklet
 from handouts.errors import DataError, Problem, RenderError
+from handouts.images import ImageRefused
 from handouts.layout import Layout
 from handouts.library import load_clinic, load_routine
 from handouts.model import Personal
@@ -48,6 +49,10 @@ def test_errors_survive_pickling_with_their_class_and_problems() -> None:
         assert type(back) is cls
         assert back.problems == sorted(problems, key=lambda p: p.path)
         assert str(back) == "a.yaml:1:2: first\nb.yaml:3:4: second"
+    # A subclass with its own __init__ and attributes (the pictures' refusal).
+    refused = pickle.loads(pickle.dumps(ImageRefused(Path("x.png"), "is not a picture")))
+    assert type(refused) is ImageRefused and refused.reason == "is not a picture"
+    assert refused.path == Path("x.png") and str(refused) == "x.png:1:1: picture is not a picture"
 
 
 def _picture_routine(project: Path) -> Path:
@@ -84,7 +89,7 @@ def test_jobs_pickle_and_render_the_same_bytes_in_a_fresh_process(project: Path)
         clinic,
         program.personal,
         {},
-        notes={str(e.id): e.note for e in program.entries if e.note is not None},
+        notes=tuple(e.note for e in program.entries),
         tracking=True,
         extra_texts=program.texts(),
     )

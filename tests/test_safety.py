@@ -89,3 +89,35 @@ def test_safety_text_per_language(project: Path) -> None:
         "data/clinic.yaml:7:7: warning: no 'safety' text in 'fr' (given: en, es); printing the "
         "'en' one"
     ) in fr.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("wallet", "Sharp pain, numbness or tingling? Stop and call us."),
+        ("eu", "Sharp pain, numbness or tingling? Stop and call us."),
+        ("index", "Stop and call us on (555) 010-4477 if you feel sharp pain"),
+        ("a7", "Stop and call us on (555) 010-4477 if you feel sharp pain"),
+    ],
+)
+def test_every_card_back_carries_the_safety_text(project: Path, size: str, expected: str) -> None:
+    from pypdf import PdfReader
+
+    assert (
+        run("card", "sacral-traction", "--size", size, "--sheet", "none", "-o", "c.pdf").exit_code
+        == 0
+    )
+    back = " ".join(PdfReader(project / "c.pdf").pages[1].extract_text().split())
+    assert expected in back
+
+
+def test_without_a_short_form_small_cards_print_the_full_safety_text(project: Path) -> None:
+    from pypdf import PdfReader
+
+    clinic = project / "data/clinic.yaml"
+    clinic.write_text(
+        "".join(x for x in clinic.read_text().splitlines(True) if "safety_short" not in x)
+    )
+    assert run("card", "sacral-traction", "--sheet", "none", "-o", "c.pdf").exit_code == 0
+    back = " ".join(PdfReader(project / "c.pdf").pages[1].extract_text().split())
+    assert "Stop and call us on (555) 010-4477" in back

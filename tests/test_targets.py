@@ -213,6 +213,23 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(project: Path) -> None:
     assert list((project / "out").iterdir()) == []
 
 
+def _orphans() -> list[int]:
+    """Build processes still alive once the build was stopped: its workers, left behind."""
+    command = f"{sys.executable}\0-m\0handouts\0build\0".encode()
+    deadline = time.monotonic() + 5  # a terminated worker takes a moment to go
+    while True:
+        alive = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if cmdline.read_bytes() == command:
+                    alive.append(int(cmdline.parent.name))
+            except OSError:
+                continue
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
+
+
 def _leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.rglob("*.tmp")]
 
@@ -236,6 +253,7 @@ def test_sigterm_and_sighup_leave_no_temporary_files(project: Path) -> None:
         proc.send_signal(signal.SIGTERM if i % 4 < 2 else signal.SIGHUP)
         proc.wait(timeout=60)
         assert _leftovers(project) == [], i
+        assert _orphans() == [], i
     for pdf in out.rglob("*.pdf"):
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF"), pdf
 
@@ -264,3 +282,20 @@ def test_same_input_same_bytes_whatever_the_folder_or_spelling(project: Path) ->
         made.append((project / "out/sacral-traction.card.pdf").read_bytes())
     assert made[3] == made[5] and made[4] == made[6]
     (project.parent / "c.pdf").unlink()
+
+
+def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(project: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from handouts.build import run as build
+
+    serial = build(open_project(cwd=project))
+    one = hashes(project / "out")
+    for p in (project / "out").rglob("*.pdf"):
+        p.unlink()
+    with ProcessPoolExecutor(2) as pool:
+        parallel = build(open_project(cwd=project), executor=pool)
+    assert parallel.written == serial.written and parallel.notes == serial.notes
+    assert hashes(project / "out") == one
+    assert run("build", "--jobs", "2").exit_code == 0
+    assert hashes(project / "out") == one

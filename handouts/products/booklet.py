@@ -13,7 +13,6 @@ from ..errors import DataError, Problem
 from ..impose import booklet_plan, pad_pages
 from ..jobs import booklet_job
 from ..layout import PAGE_SIZES, Layout, check_layout
-from ..library import load_routine
 from ..model import Routine
 from ..project import Project
 from ..render.booklet import render_booklet
@@ -146,7 +145,8 @@ def _book(project: Project, request: BookletRequest) -> tuple[Booklet, list[Rout
     book = project.booklet(request.manifest)
     files = project.routine_files()
     check_routine_ids(book, files)
-    return book, [load_routine(files[str(rid)]) for rid in book.routine_ids()], book.name
+    routines = [project.load_routine(files[str(rid)]) for rid in book.routine_ids()]
+    return book, routines, book.name
 
 
 def plan(project: Project, request: BookletRequest) -> BookletTarget:

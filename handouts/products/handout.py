@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..check import Text
 from ..errors import HandoutsError, Problem
 from ..jobs import handout_job
 from ..layout import Layout
-from ..model import Clinic, Personal, Routine
+from ..model import Personal, Routine
 from ..project import Project
 from ..render.handout import render_handout
 from ..targets import Variant, file_name, joined, patient_folder
@@ -28,25 +28,10 @@ class HandoutRequest:
     output: Path | None = None
 
 
-def render_handout_pdf(
-    routines: Sequence[Routine],
-    layout: Layout,
-    clinic: Clinic,
-    personal: Personal,
-    titles: dict[str, str],
-    language: str | None = None,
-    notes: dict[str, Text] | None = None,
-    tracking: bool = False,
-    extra_texts: Sequence[Text] = (),
-) -> bytes:
-    """Check every character can print, then render. Pure: returns bytes, writes nothing.
-
-    For a programme: its notes per routine, and a tracking page at the end.
-    """
-    job = handout_job(
-        routines, layout, clinic, personal, titles, language, notes, tracking, extra_texts
-    )
-    return render_handout(job)
+def render_handout_pdf(*args: Any, **kwargs: Any) -> bytes:
+    """`jobs.handout_job`'s arguments -> the PDF: every character checked, then rendered.
+    Pure: returns bytes, writes nothing."""
+    return render_handout(handout_job(*args, **kwargs))
 
 
 def is_personal(personal: Personal) -> bool:

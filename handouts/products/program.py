@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..layout import Layout
-from ..library import load_routine
 from ..model import Routine
 from ..program import Program, check_ids, personalise, warnings
 from ..project import Project
@@ -50,7 +49,7 @@ class ProgramTarget:
     def render(self) -> dict[Path, bytes]:
         project, program, routines = self.project, self.program, self.routines
         clinic = project.clinic(self.language or routines[0].language)
-        notes = {str(e.id): e.note for e in program.entries if e.note is not None}
+        notes = tuple(e.note for e in program.entries)  # one per entry, in order
         out = {
             self.handout: render_handout_pdf(
                 routines,
@@ -75,7 +74,9 @@ def plan(project: Project, request: ProgramRequest) -> ProgramTarget:
     program = project.program(request.ref)
     files = project.routine_files()
     check_ids(program, files)
-    routines = tuple(personalise(load_routine(files[str(e.id)]), e) for e in program.entries)
+    routines = tuple(
+        personalise(project.load_routine(files[str(e.id)]), e) for e in program.entries
+    )
     layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
     checked_language(request.language, layout)
     variants = [

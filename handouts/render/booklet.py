@@ -2,27 +2,16 @@
 
 Cost: the body (every routine) is set in one ReportLab pass that records where each
 routine starts; the front matter is set afterwards knowing those pages, and the parts are
-joined with pypdf. Nothing is rendered twice (ReportLab's multiBuild would render the whole
+joined by handouts.sheets. Nothing is rendered twice (ReportLab's multiBuild would render the whole
 book again for each pass of the contents page).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.annotations import Link
-from pypdf.constants import PageLabelStyle
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -39,6 +28,7 @@ from ..booklet import Booklet
 from ..booklet import Section as BookletSectionT
 from ..errors import Problem
 from ..model import Routine
+from ..sheets import Bookmark, LinkSpot, join_parts
 from .common import Document, Meta, Picture, Styles, build_pdf, color, make_styles, numbered_canvas
 from .fonts import FontSet, load_fonts
 from .handout import PRINTER_EDGE, HandoutJob, Section, frame_width, scaled_image, story_for
@@ -169,7 +159,7 @@ def render_body(
             if right_hand:
                 story.append(DocIf("doc.page % 2 == 0", [PageBreak()]))
         story.append(Mark(record, routine, i))
-        story += story_for(h, routine, styles, _booklet_section(record, ids, i))
+        story += story_for(h, routine, styles, _booklet_section(record, ids, i), i)
     layout, fonts, ink = h.layout, styles.fonts, styles.ink
     p = layout.page
     size = max(layout.text.small_size, layout.text.min_size)
@@ -303,42 +293,6 @@ def render_back(job: BookletJob, styles: Styles) -> bytes | None:
     )
 
 
-def unique_subset_names(writer: PdfWriter) -> None:
-    """Name every font subset after its own content.
-
-    Each separately rendered part calls its first subset of DejaVu Sans `AAAAAA+DejaVuSans`,
-    so a joined book would hold several different subsets under one name (preflight flags
-    it; a RIP may print the wrong glyphs). The six letters become a digest of the subset's
-    font program, character map and widths: the same name is the same font, and the bytes
-    stay reproducible.
-    """
-    seen: set[int] = set()
-    for page in writer.pages:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font") if resources is not None else None
-        if fonts is None:
-            continue
-        for ref in fonts.get_object().values():
-            font = ref.get_object()
-            if id(font) in seen or not isinstance(font, DictionaryObject):
-                continue
-            seen.add(id(font))
-            base = str(font.get("/BaseFont", "")).lstrip("/")  # "AAAAAA+DejaVuSans"
-            descriptor = font.get("/FontDescriptor")
-            if len(base) < 8 or base[6] != "+" or descriptor is None:
-                continue
-            descriptor = descriptor.get_object()
-            digest = hashlib.sha256()
-            for stream in (descriptor.get("/FontFile2"), font.get("/ToUnicode")):
-                if stream is not None:
-                    digest.update(stream.get_object().get_data())
-            digest.update(repr(list(font.get("/Widths", []))).encode())
-            tag = "".join(chr(65 + b % 26) for b in digest.digest()[:6])
-            name = NameObject(f"/{tag}+{base[7:]}")
-            font[NameObject("/BaseFont")] = name
-            descriptor[NameObject("/FontName")] = name
-
-
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
@@ -366,53 +320,37 @@ def join(
     record: Record,
     front_record: Record,
 ) -> Rendered:
-    """One PDF: outline, page labels (i, ii ... then 1, 2 ...), links, metadata."""
-    writer = PdfWriter()
-    parts = [PdfReader(io.BytesIO(front)), PdfReader(io.BytesIO(body))]
-    if back is not None:
-        parts.append(PdfReader(io.BytesIO(back)))
-    for reader in parts:
-        for page in reader.pages:
-            writer.add_page(page)
-    unique_subset_names(writer)
-    n_front = len(parts[0].pages)
-    n_body = len(parts[1].pages)
-    total = len(writer.pages)
-    at = {i: n_front + page - 1 for i, page in record.starts.items()}
-    writer.set_page_label(0, n_front - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
-    writer.set_page_label(n_front, total - 1, style=PageLabelStyle.DECIMAL, start=1)
+    """One PDF: outline, page labels (i, ii ... then 1, 2 ...), links, metadata. The parts
+    are put together by handouts.sheets (the one module that writes with pypdf)."""
+    parts = [front, body] + ([back] if back is not None else [])
+    body_at = {i: page - 1 for i, page in record.starts.items()}  # 0-based, in the body
+    bookmarks: list[Bookmark] = []
     for section, positions in _sections(job):
         parent = None
         if section.title is not None and positions:
-            first = at[positions[0]]
-            parent = writer.add_outline_item(title=str(section.title), page_number=first)
+            bookmarks.append(Bookmark(str(section.title), 1, body_at[positions[0]]))
+            parent = len(bookmarks) - 1
         for i in positions:
-            writer.add_outline_item(
-                title=str(job.routines[i].title), page_number=at[i], parent=parent
-            )
-    for spot, offset in [(s, 0) for s in front_record.spots] + [(s, n_front) for s in record.spots]:
-        writer.add_annotation(
-            page_number=offset + spot.page - 1,
-            annotation=Link(rect=spot.rect, target_page_index=at[spot.target], border=[0, 0, 0]),
-        )
+            bookmarks.append(Bookmark(str(job.routines[i].title), 1, body_at[i], parent))
+    links = [
+        LinkSpot(part, spot.page - 1, spot.rect, 1, body_at[spot.target])
+        for part, spots in ((0, front_record.spots), (1, record.spots))
+        for spot in spots
+    ]
     meta = job.handout.meta
-    writer.add_metadata(
-        {
-            "/Title": str(job.booklet.title),
-            "/Author": meta.author,
-            "/Subject": meta.subject,
-            "/Creator": "handouts",
-        }
+    info = {
+        "/Title": str(job.booklet.title),
+        "/Author": meta.author,
+        "/Subject": meta.subject,
+        "/Creator": "handouts",
+    }
+    joined = join_parts(
+        parts, ("roman",) + ("decimal",) * (len(parts) - 1), bookmarks, links, info, meta.lang
     )
-    writer._root_object[NameObject("/Lang")] = TextStringObject(meta.lang)
-    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    digest = __import__("hashlib").md5(front + body + (back or b"")).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    out = io.BytesIO()
-    writer.write(out)
-    assert n_body == len(parts[1].pages)
+    n_front = joined.part_pages[0]
+    at = {i: n_front + page for i, page in body_at.items()}
     starts: dict[str, int] = {}
     for i, routine in enumerate(job.routines):
         starts.setdefault(routine.id, at[i])
     occurrences = tuple(at[i] for i in range(len(job.routines)))
-    return Rendered(out.getvalue(), n_front, starts, total, occurrences)
+    return Rendered(joined.pdf, n_front, starts, sum(joined.part_pages), occurrences)

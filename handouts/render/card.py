@@ -298,6 +298,8 @@ def plan_back(job: CardRun, routine: Routine) -> BackPlan:
     qr_side = card.qr_size if routine.video or job.logo else 0.0
     text_width = box.width - (qr_side + 6 if qr_side else 0)
 
+    safety_text = clinic.card_safety(card.back_safety)
+
     def build(size: float) -> list[Flowable]:
         scale = size / card.body_size
         out: list[Flowable] = []
@@ -334,11 +336,11 @@ def plan_back(job: CardRun, routine: Routine) -> BackPlan:
                     _style(job, "video", size, colour=layout.colors.muted, spaceBefore=size * 0.3),
                 )
             )
-        if card.back_safety and clinic.safety:
+        if safety_text is not None:
             safety = _style(
                 job, "safety", size, spaceBefore=size * 0.4, colour=layout.colors.caution_border
             )
-            out.append(job.ink.para(clinic.safety, safety))
+            out.append(job.ink.para(safety_text, safety))
         return out
 
     for size in sizes(layout):
@@ -349,11 +351,12 @@ def plan_back(job: CardRun, routine: Routine) -> BackPlan:
             lines = max(0, min(card.note_lines, int(room // NOTE_LINE_GAP)))
             return BackPlan(size, body, text_width, lines, str(routine.video or "") or None)
     smallest = build(sizes(layout)[-1])
-    texts = [t for t in (clinic.name, clinic.phone, clinic.safety) if t is not None] or list(
+    texts = [t for t in (clinic.name, clinic.phone, safety_text) if t is not None] or list(
         routine.dosage.values()
     )
     needed = _height(smallest, text_width)
-    what = "the card back (clinic name, phone, dosage and safety text)"
+    what = "the card back (clinic name, phone, dosage and safety text; a shorter "
+    what += "'safety_short:' in the clinic profile helps)"
     raise _overflow(job, routine, what, texts, needed, box.height, needed)
 
 

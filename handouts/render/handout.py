@@ -60,7 +60,9 @@ class HandoutJob:
     titles: dict[str, str]  # routine id -> title, for Previous / Next
     meta: Meta
     logo: Picture | None = None  # the clinic's logo, checked by the library
-    routine_notes: dict[str, Text] = field(default_factory=dict)  # id -> clinician's note
+    # the clinician's note for each routine, in the routines' order (a routine listed twice
+    # has two entries, each with its own note)
+    routine_notes: tuple[Text | None, ...] = ()
     pictures: dict[str, Picture] = field(default_factory=dict)  # picture_key -> file
     tracking: Tracking | None = None  # a programme's tracking page after the routines
 
@@ -477,7 +479,7 @@ class QrCode(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
-def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]:
+def _personal(job: HandoutJob, sec: Section, index: int) -> list[Flowable]:
     pers = job.personal
     bits = []
     for key, value in (
@@ -494,8 +496,8 @@ def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]
     notes = [
         sec.p(n)
         for n in (
-            pers.note if routine is job.routines[0] else None,
-            job.routine_notes.get(routine.id),
+            pers.note if index == 0 else None,
+            job.routine_notes[index] if index < len(job.routine_notes) else None,
         )
         if n
     ]
@@ -505,15 +507,20 @@ def _personal(job: HandoutJob, sec: Section, routine: Routine) -> list[Flowable]
 
 
 def story_for(
-    job: HandoutJob, routine: Routine, styles: Styles, section: type[Section] | None = None
+    job: HandoutJob,
+    routine: Routine,
+    styles: Styles,
+    section: type[Section] | None = None,
+    index: int = 0,
 ) -> list[Flowable]:
-    """One routine's flowables; `section` lets a product change how sections are built."""
+    """One routine's flowables (the `index`-th of the job's); `section` lets a product
+    change how sections are built."""
     sec = (section or Section)(job, styles)
     story: list[Flowable] = []
     if routine.category:
         story.append(styles.para(routine.category, styles.kicker))
     story.append(styles.para(routine.title, styles.title))
-    story += _personal(job, sec, routine)
+    story += _personal(job, sec, index)
     parts: list[tuple[str, list[Flowable]]] = []
     for name in job.layout.handout.sections:
         build: Callable[[Routine], list[Flowable]] = getattr(sec, name)
@@ -703,7 +710,7 @@ def _render_at(job: HandoutJob, fonts: FontSet, scale: float) -> tuple[bytes, in
     for i, routine in enumerate(job.routines):
         if i:
             story.append(PageBreak())
-        story += [_Start(starts), *story_for(job, routine, styles)]
+        story += [_Start(starts), *story_for(job, routine, styles, index=i)]
     if job.tracking is not None:
         story += [PageBreak(), _Start(starts)]
         story += tracking_page(job.tracking, job.layout, fonts, job.labels, styles)
