@@ -258,3 +258,17 @@ def test_compact_names_the_routine_that_misses_one_page(project: Path) -> None:
 def test_a_layout_without_fit_pages_never_warns(project: Path) -> None:
     result = render_handout_result(_job(project, ["sacral-traction"], "letter", "Twice a day"))
     assert result.routine_pages == (3,) and result.warnings == ()
+
+
+def test_compact_says_on_the_command_line_when_it_misses_one_page(project: Path) -> None:
+    from .conftest import run
+
+    result = run("handout", "sacral-traction", "--layout", "compact", "--patient", "A", "--note",
+                 "Twice a day. " * 40)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "data/routines/sacral-traction.yaml:1:1: warning: 'sacral-traction' takes 2 pages in "
+        "layout 'compact', more than the 1 it asks for (handout.fit_pages), even at 9 pt; "
+        "shorten the routine or use another layout"
+    ]
+    assert run("handout", "sacral-traction", "--layout", "compact").stderr == ""
