@@ -135,51 +135,57 @@ def font_set(settings: FontSettings, base: Path | None = None) -> FontSet:
     return load_fonts(font_files(settings, base))
 
 
+def _verdict(ch: str, covered: frozenset[int]) -> str | None:
+    """Why `ch` cannot be printed (the message after its position), or None if it can."""
+    if ch in INVISIBLE:
+        return None
+    code = ord(ch)
+    label = unicodedata.name(ch, "unnamed character")
+    if code > 0xFFFF:
+        # ReportLab writes such characters into the PDF's text layer as invalid hex, so
+        # search, copy and screen readers would get them wrong.
+        return (
+            f"U+{code:04X} {label} is beyond U+FFFF (emoji and rare scripts), which "
+            "the PDF's text layer cannot carry; remove it"
+        )
+    if unicodedata.bidirectional(ch) in RTL_CLASSES:
+        return (
+            f"right-to-left text (U+{code:04X} {label}) is not supported yet; "
+            "it would print in the wrong order"
+        )
+    if code not in covered:
+        return (
+            f"the font cannot draw U+{code:04X} {label}; "
+            "add a font that covers it to the layout or remove the character"
+        )
+    return None
+
+
 def glyph_problems(texts: Iterable[Text], fonts: FontSet) -> list[Problem]:
-    """One problem per text that holds a character the fonts cannot draw or order."""
+    """One problem per text, at its first character the fonts cannot draw or order.
+
+    Each distinct character is judged once per call (a 500-routine booklet has ~1.5 million
+    characters but a few hundred distinct ones); a text whose characters are all known to
+    print costs one set difference.
+    """
     problems = []
+    good: set[str] = set()
+    bad: dict[str, str] = {}
     for text in texts:
-        for i, ch in enumerate(text):
-            if ch in INVISIBLE:
-                continue
-            code = ord(ch)
-            line, col = text.position_of(i)
-            label = unicodedata.name(ch, "unnamed character")
-            if code > 0xFFFF:
-                # ReportLab writes such characters into the PDF's text layer as invalid
-                # hex, so search, copy and screen readers would get them wrong.
-                problems.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        f"U+{code:04X} {label} is beyond U+FFFF (emoji and rare scripts), which "
-                        "the PDF's text layer cannot carry; remove it",
-                    )
-                )
-                break
-            if unicodedata.bidirectional(ch) in RTL_CLASSES:
-                problems.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        f"right-to-left text (U+{code:04X} {label}) is not supported yet; "
-                        "it would print in the wrong order",
-                    )
-                )
-                break
-            if code not in fonts.covered:
-                problems.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        f"the font cannot draw U+{code:04X} {label}; "
-                        "add a font that covers it to the layout or remove the character",
-                    )
-                )
-                break
+        unseen = set(text) - good
+        if not unseen:
+            continue
+        for ch in unseen - bad.keys():
+            verdict = _verdict(ch, fonts.covered)
+            if verdict is None:
+                good.add(ch)
+            else:
+                bad[ch] = verdict
+        if unseen.isdisjoint(bad):
+            continue
+        i = next(i for i, ch in enumerate(text) if ch in bad)
+        line, col = text.position_of(i)
+        problems.append(Problem(text.path, line, col, bad[text[i]]))
     return problems
 
 
