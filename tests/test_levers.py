@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handouts.check import Text
 from handouts.layout import FontSettings
@@ -66,3 +68,115 @@ def test_glyph_check_reports_each_text_at_its_own_first_bad_character() -> None:
     texts.append(Text("fine", "c.yaml", 3, 1))
     problems = [(p.path, p.line, p.col) for p in glyph_problems(texts, fonts)]
     assert problems == [("a.yaml", 1, 4), ("b.yaml", 2, 4)]
+
+
+def _all_yaml_files() -> list[Path]:
+    return sorted(
+        p
+        for folder in ("data", "handouts", "tests", "layouts", "docs")
+        for p in (ROOT / folder).rglob("*.yaml")
+    )
+
+
+def test_libyaml_is_used_and_composes_the_same_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts import yamlsrc
+    from handouts.errors import DataError
+
+    if yamlsrc._CStrictLoader is None:
+        pytest.skip("PyYAML without libyaml")
+    files = _all_yaml_files()
+    assert len(files) > 20
+    fast: list[object] = []
+    used = 0
+    for f in files:
+        data = f.read_bytes()
+        used += yamlsrc._compose_fast(data.decode("utf-8-sig", "replace")) is not yamlsrc._NO_ROOT
+        try:
+            fast.append(yamlsrc.parse_yaml(data, "f").root)
+        except DataError as exc:
+            fast.append([str(p) for p in exc.problems])
+    assert used > len(files) // 2  # the shipped files compose through libyaml
+    monkeypatch.setattr(yamlsrc, "_CStrictLoader", None)
+    pure: list[object] = []
+    for f in files:
+        try:
+            pure.append(yamlsrc.parse_yaml(f.read_bytes(), "f").root)
+        except DataError as exc:
+            pure.append([str(p) for p in exc.problems])
+    assert fast == pure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: x # eaten\nb: 'q'\nc:\nd: é x\n",
+        "steps:\n  - one\n  - two\n   - merged\n",
+        "a: |\n  block é\n  two\nb: >\n  folded\n",
+        'a: "x # kept"\nb: [1, 2]\nc: {d: e}\n',
+        "a: 1\na: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!int 1\n",
+        "a: b: c\n",
+        "- a\nb: c\n",
+        "a: 1\n---\nb: 2\n",
+        "a: \x85x\n",
+        "a: '\u2028'\n",
+        "  - deep\n" * 3,
+        "a:\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(1, 60)),
+    ],
+)
+def test_libyaml_path_gives_the_pure_loaders_nodes_and_errors(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    from handouts import yamlsrc
+    from handouts.errors import DataError
+
+    def parse() -> object:
+        try:
+            return yamlsrc.parse_yaml(text.encode(), "f.yaml").root
+        except DataError as exc:
+            return [str(p) for p in exc.problems]
+
+    fast = parse()
+    monkeypatch.setattr(yamlsrc, "_CStrictLoader", None)
+    assert fast == parse()
+
+
+_YAMLISH = st.text(alphabet=" :-#\n'\"|>ab é[]{},&*!?%@`\\\t\u0085\u00a0\ufeff\r0", max_size=40)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_YAMLISH)
+def test_libyaml_path_matches_the_pure_loader_on_any_text(text: str) -> None:
+    from handouts import yamlsrc
+    from handouts.errors import DataError
+
+    def parse() -> object:
+        try:
+            return yamlsrc.parse_yaml(text.encode(), "f.yaml").root
+        except DataError as exc:
+            return [str(p) for p in exc.problems]
+
+    fast = parse()
+    saved = yamlsrc._CStrictLoader
+    yamlsrc._CStrictLoader = None
+    try:
+        assert fast == parse()
+    finally:
+        yamlsrc._CStrictLoader = saved
+
+
+_LINE = st.tuples(
+    st.sampled_from(["", "  ", "    ", " ", "   "]),
+    st.sampled_from(["", "- ", "key: ", "- key: ", "k2:", "? ", "-"]),
+    st.sampled_from(["", "word", "two words", "'q'", '"d"', "|", ">-", "a # c", "[a, b]",
+                     "{a: b}", "é", "a:b", "x: y", "&a x", "*a", "!t x", "- x", "#c", "'",
+                     '"\\t"', "a  b", "b\u0085c", "%YAML", "---", "..."]),
+).map("".join)
+_YAML_LINES = st.lists(_LINE, max_size=8).map("\n".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_YAML_LINES)
+def test_libyaml_path_matches_the_pure_loader_on_yaml_like_lines(text: str) -> None:
+    test_libyaml_path_matches_the_pure_loader_on_any_text.hypothesis.inner_test(text)  # type: ignore[attr-defined]
