@@ -180,3 +180,30 @@ _YAML_LINES = st.lists(_LINE, max_size=8).map("\n".join)
 @given(_YAML_LINES)
 def test_libyaml_path_matches_the_pure_loader_on_yaml_like_lines(text: str) -> None:
     test_libyaml_path_matches_the_pure_loader_on_any_text.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
+def test_validate_imports_no_reportlab_or_pypdf() -> None:
+    # Pillow is imported because validate decodes the clinic's logo (a picture is opened).
+    assert [m for m in _imported_after("validate") if m != "PIL"] == []
+
+
+def test_shipped_coverage_is_what_reportlab_reads_from_each_shipped_font() -> None:
+    from handouts.render.fonts import FONT_DIR, _digest, _register, _shipped_coverage
+
+    shipped = _shipped_coverage()
+    fonts = sorted(FONT_DIR.glob("*.ttf"))
+    assert len(fonts) == 4 and len(shipped) == 4
+    for p in fonts:
+        assert shipped[_digest(str(p.resolve()))] == _register(str(p.resolve()), f"T-{p.stem}")
+
+
+def test_validate_still_finds_what_the_fonts_cannot_draw(tmp_path: Path) -> None:
+    routine = (ROOT / "data" / "routines" / "sacral-traction.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(routine.replace("title: Sacral Traction", "title: Sacral \u4e2d"), "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "handouts", "validate", str(bad)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert done.returncode == 1
+    assert "bad.yaml:3:15: the font cannot draw U+4E2D CJK UNIFIED IDEOGRAPH-4E2D" in done.stderr
