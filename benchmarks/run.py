@@ -166,8 +166,34 @@ class Bench:
         return ra, rb
 
 
-def handouts_cmd(project: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "handouts", "--project", str(project), *args]
+def handouts_cmd(project: Path, *args: str, source: Path | None = None) -> list[str]:
+    """`handouts --project PROJECT ARGS`; with `source`, the package found in that folder."""
+    if source is None:
+        return [sys.executable, "-m", "handouts", "--project", str(project), *args]
+    code = (
+        f"import sys; sys.path.insert(0, {str(source.resolve())!r}); "
+        "from handouts.cli import main; main(sys.argv[1:], prog_name='handouts')"
+    )
+    return [sys.executable, "-c", code, "--project", str(project), *args]
+
+
+def versus(bench: Bench, libs: dict[int, tuple[Path, list[Path]]], small: Path, big: int,
+           counts: list[int], before: Path) -> None:
+    """Each lever's effect: this package against the one in `before`, paired, same cases."""
+    cases: list[tuple[str, Path, list[str]]] = [
+        ("one handout", small, ["handout", "r0001"]),
+        (f"one handout in a {big}-routine library", libs[big][0], ["handout", "r0001"]),
+        *[(f"{n}-routine booklet", libs[n][0], ["booklet", "bench", "--impose", "none"])
+          for n in counts],
+        *[(f"{n}-routine booklet + saddle", libs[n][0], ["booklet", "bench", "--impose",
+                                                           "saddle"]) for n in counts],
+        ("handouts --help", small, ["--help"]),
+        ("handouts list", small, ["list"]),
+        ("handouts validate", small, ["validate"]),
+    ]
+    for name, proj, args in cases:
+        bench.pair(f"{name} (now)", handouts_cmd(proj, *args), "before",
+                   handouts_cmd(proj, *args, source=before), proj)
 
 
 def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float, float]]:
@@ -177,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float
     parser.add_argument("--repeat", type=int, help="paired runs per case (default 5)")
     parser.add_argument("--library", type=int, help="library size for the one-handout case")
     parser.add_argument("--small", type=int, default=10, help="routines in the small project")
+    parser.add_argument("--versus", type=Path,
+                        help="only compare this package with the handouts package in VERSUS")
     parser.add_argument("--source", type=Path,
                         help="run the handouts package found in this folder (PYTHONPATH)")
     args = parser.parse_args(argv)
@@ -198,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float
         for n in sorted({big, *counts}):
             if n not in libs:
                 libs[n] = (scratch / f"lib{n}", make_project(scratch / f"lib{n}", n))
+        if args.versus:
+            versus(bench, libs, small, big, counts, args.versus)
+            return bench.rows
         base = [py, str(HERE / "baseline.py")]
         one = str(scratch / "one.pdf")
         bench.pair("one handout", handouts_cmd(small, "handout", "r0001"),
