@@ -37,3 +37,17 @@ def test_benchmark_runs_on_tiny_counts(capsys: pytest.CaptureFixture[str]) -> No
     assert "handouts validate" in names
     assert all(r[1] > 0 and r[3] > 0 and r[4] > 0 for r in rows)
     assert "| peak memory, 3-routine booklet |" in capsys.readouterr().out
+
+
+def test_versus_mode_compares_two_trees_case_by_case() -> None:
+    """About 5 s: the package against itself (the same tree), one paired run per case."""
+    root = SCRIPT.parent.parent
+    rows = _bench().main(
+        ["--versus", str(root), "--repeat", "1", "--small", "2", "--counts", "2", "--library", "2"]
+    )
+    assert [r[0] for r in rows][:2] == [
+        "one handout (now)",
+        "one handout in a 2-routine library (now)",
+    ]
+    assert {r[2] for r in rows} == {"before"}
+    assert "handouts validate (now)" in [r[0] for r in rows]
