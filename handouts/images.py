@@ -36,10 +36,12 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, JpegImagePlugin, PngImagePlugin
+from typing import TYPE_CHECKING
 
 from .errors import DataError, Problem
+
+if TYPE_CHECKING:  # Pillow is imported when a picture is first opened (`list` needs none)
+    from PIL import Image
 
 MAX_PIXELS = 40_000_000
 """Width x height above which a picture is refused: 40 megapixels, larger than any phone
@@ -58,14 +60,15 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 
 # EXIF orientation -> the transposition that shows the picture as a viewer does.
-_ORIENT: dict[int, tuple[Image.Transpose, ...]] = {
-    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
-    3: (Image.Transpose.ROTATE_180,),
-    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
-    5: (Image.Transpose.TRANSPOSE,),
-    6: (Image.Transpose.ROTATE_270,),
-    7: (Image.Transpose.TRANSVERSE,),
-    8: (Image.Transpose.ROTATE_90,),
+# Names of PIL.Image.Transpose members, so Pillow need not be imported with this module.
+_ORIENT: dict[int, tuple[str, ...]] = {
+    2: ("FLIP_LEFT_RIGHT",),
+    3: ("ROTATE_180",),
+    4: ("FLIP_TOP_BOTTOM",),
+    5: ("TRANSPOSE",),
+    6: ("ROTATE_270",),
+    7: ("TRANSVERSE",),
+    8: ("ROTATE_90",),
 }
 _EXIF_ORIENTATION = 0x0112
 
@@ -198,8 +201,10 @@ def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
         img = _open(path, kind, data)
         orientation = _orientation(img)
     img, converted = _printable(path, img)
+    from PIL import Image
+
     for method in _ORIENT.get(orientation, ()):
-        img = img.transpose(method)
+        img = img.transpose(Image.Transpose[method])
     changed = converted or orientation in _ORIENT
     if kind == "JPEG":
         assert jpeg_frame is not None
@@ -222,6 +227,8 @@ def _open(path: Path, kind: str, data: bytes) -> Image.Image:
     The format's own class is used rather than `Image.open`: the size is checked here
     against our limit, never as Pillow's DecompressionBombError from inside `open`.
     """
+    from PIL import Image, JpegImagePlugin, PngImagePlugin
+
     opener = PngImagePlugin.PngImageFile if kind == "PNG" else JpegImagePlugin.JpegImageFile
     try:
         img = opener(io.BytesIO(data))

@@ -10,10 +10,9 @@ from .booklet import check_routine_ids, load_booklet
 from .errors import HandoutsError, Problem
 from .library import link_warnings, load_routine, yaml_files_under
 from .model import Routine
-from .products.common import layout_fonts
 from .program import check_ids, load_program
 from .project import Project, safety_warnings
-from .render.fonts import glyph_problems
+from .render.fonts import coverage, font_files, glyph_problems
 
 
 @dataclass
@@ -40,7 +39,11 @@ def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
             files.append(p)
     report = Report()
     loaded: list[Routine] = []
-    fonts = layout_fonts(project.layout(project.settings.handout_layout))
+    # What the fonts draw, without importing ReportLab for the shipped fonts (as jobs.py's
+    # layout_font_files resolves them: relative names beside the layout file first).
+    layout = project.layout(project.settings.handout_layout)
+    base = Path(layout.source).parent if layout.source else None
+    fonts = coverage(font_files(layout.fonts, base))
     for f in files:
         report.checked += 1
         try:

@@ -1,4 +1,6 @@
-"""Font registration and glyph coverage. Nothing is registered at import time.
+"""Font registration and glyph coverage. Nothing is registered at import time, and ReportLab
+is imported only when a font is registered: `handouts validate` checks glyphs against the
+shipped fonts' coverage (fonts/coverage.json, made by ReportLab) without importing it.
 
 Every PDF uses the TrueType fonts named by the layout (DejaVu Sans ships in the package), so
 every font is embedded; a character that any of the faces cannot draw is a RenderError that
@@ -8,15 +10,12 @@ names the file, line, column and U+ code point, never a silent box.
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ..check import Text
 from ..errors import Problem, RenderError
@@ -89,6 +88,9 @@ def _digest(path: str) -> str:
 @cache
 def _register(path: str, name: str) -> frozenset[int]:
     """Register the file under `name` (once per process); the code points it draws."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     try:
         # A .ttc collection: its first face.
         font = (
@@ -110,6 +112,8 @@ def load_fonts(files: FontFiles) -> FontSet:
     keyed by the regular face's name, so two families sharing a regular face cannot replace
     each other's bold), each fallback under a name derived from its own file.
     """
+    from reportlab.lib.fonts import addMapping
+
     faces = (files.regular, files.bold, files.italic, files.bold_italic)
     family = hashlib.sha256("".join(_digest(f) for f in faces).encode()).hexdigest()
     # The file's own digest too: two faces whose files share a name (a/Face.ttf, b/Face.ttf)
@@ -135,51 +139,106 @@ def font_set(settings: FontSettings, base: Path | None = None) -> FontSet:
     return load_fonts(font_files(settings, base))
 
 
-def glyph_problems(texts: Iterable[Text], fonts: FontSet) -> list[Problem]:
-    """One problem per text that holds a character the fonts cannot draw or order."""
+def _verdict(ch: str, covered: frozenset[int]) -> str | None:
+    """Why `ch` cannot be printed (the message after its position), or None if it can."""
+    if ch in INVISIBLE:
+        return None
+    code = ord(ch)
+    label = unicodedata.name(ch, "unnamed character")
+    if code > 0xFFFF:
+        # ReportLab writes such characters into the PDF's text layer as invalid hex, so
+        # search, copy and screen readers would get them wrong.
+        return (
+            f"U+{code:04X} {label} is beyond U+FFFF (emoji and rare scripts), which "
+            "the PDF's text layer cannot carry; remove it"
+        )
+    if unicodedata.bidirectional(ch) in RTL_CLASSES:
+        return (
+            f"right-to-left text (U+{code:04X} {label}) is not supported yet; "
+            "it would print in the wrong order"
+        )
+    if code not in covered:
+        return (
+            f"the font cannot draw U+{code:04X} {label}; "
+            "add a font that covers it to the layout or remove the character"
+        )
+    return None
+
+
+COVERAGE_FILE = FONT_DIR / "coverage.json"
+"""sha256 of each shipped font file -> the code points ReportLab maps, as [first, last]
+ranges. Regenerate with `python -m handouts.render.fonts` after changing a shipped font."""
+
+
+@cache
+def _shipped_coverage() -> dict[str, frozenset[int]]:
+    try:
+        table = json.loads(COVERAGE_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {
+        digest: frozenset(c for first, last in ranges for c in range(first, last + 1))
+        for digest, ranges in table.items()
+    }
+
+
+def coverage(files: FontFiles) -> frozenset[int]:
+    """What the fonts can draw (FontSet.covered), without ReportLab when every file is a
+    shipped one: a font not in fonts/coverage.json is registered, so a broken font is still
+    reported as it is when printing."""
+    known = _shipped_coverage()
+    faces = (files.regular, files.bold, files.italic, files.bold_italic)
+    if all(_digest(f) in known for f in (*faces, *files.fallback)):
+        main = frozenset.intersection(*(known[_digest(f)] for f in faces))
+        return main.union(*(known[_digest(f)] for f in files.fallback))
+    return load_fonts(files).covered
+
+
+def _ranges(codes: Iterable[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for c in sorted(codes):
+        if out and out[-1][1] == c - 1:
+            out[-1][1] = c
+        else:
+            out.append([c, c])
+    return out
+
+
+def write_coverage() -> None:
+    """Write fonts/coverage.json from ReportLab's reading of every shipped .ttf."""
+    table = {
+        _digest(str(p)): _ranges(_register(str(p.resolve()), f"H-coverage-{p.stem}"))
+        for p in sorted(FONT_DIR.glob("*.ttf"))
+    }
+    COVERAGE_FILE.write_text(json.dumps(table, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def glyph_problems(texts: Iterable[Text], fonts: FontSet | frozenset[int]) -> list[Problem]:
+    """One problem per text, at its first character the fonts cannot draw or order.
+
+    Each distinct character is judged once per call (a 500-routine booklet has ~1.5 million
+    characters but a few hundred distinct ones); a text whose characters are all known to
+    print costs one set difference.
+    """
+    covered = fonts if isinstance(fonts, frozenset) else fonts.covered
     problems = []
+    good: set[str] = set()
+    bad: dict[str, str] = {}
     for text in texts:
-        for i, ch in enumerate(text):
-            if ch in INVISIBLE:
-                continue
-            code = ord(ch)
-            line, col = text.position_of(i)
-            label = unicodedata.name(ch, "unnamed character")
-            if code > 0xFFFF:
-                # ReportLab writes such characters into the PDF's text layer as invalid
-                # hex, so search, copy and screen readers would get them wrong.
-                problems.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        f"U+{code:04X} {label} is beyond U+FFFF (emoji and rare scripts), which "
-                        "the PDF's text layer cannot carry; remove it",
-                    )
-                )
-                break
-            if unicodedata.bidirectional(ch) in RTL_CLASSES:
-                problems.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        f"right-to-left text (U+{code:04X} {label}) is not supported yet; "
-                        "it would print in the wrong order",
-                    )
-                )
-                break
-            if code not in fonts.covered:
-                problems.append(
-                    Problem(
-                        text.path,
-                        line,
-                        col,
-                        f"the font cannot draw U+{code:04X} {label}; "
-                        "add a font that covers it to the layout or remove the character",
-                    )
-                )
-                break
+        unseen = set(text) - good
+        if not unseen:
+            continue
+        for ch in unseen - bad.keys():
+            verdict = _verdict(ch, covered)
+            if verdict is None:
+                good.add(ch)
+            else:
+                bad[ch] = verdict
+        if unseen.isdisjoint(bad):
+            continue
+        i = next(i for i, ch in enumerate(text) if ch in bad)
+        line, col = text.position_of(i)
+        problems.append(Problem(text.path, line, col, bad[text[i]]))
     return problems
 
 
@@ -187,3 +246,7 @@ def check_glyphs(texts: Iterable[Text], fonts: FontSet) -> None:
     problems = glyph_problems(texts, fonts)
     if problems:
         raise RenderError(problems)
+
+
+if __name__ == "__main__":
+    write_coverage()
