@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .cache import Cache, Hashes, environment, target_key
 from .errors import HandoutsError, Problem
 from .output import shown, write_atomic
 from .products import booklet, card, handout, program
@@ -24,6 +25,7 @@ from .targets import Target, duplicates
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
+    fresh: list[Path] = field(default_factory=list)  # up to date: served from the cache
     notes: list[str] = field(default_factory=list)  # warnings, and what was made how
     problems: list[Problem] = field(default_factory=list)  # each failed product's reasons
     failed: list[str] = field(default_factory=list)  # which products failed
@@ -88,9 +90,11 @@ def run(
     project: Project,
     progress: Callable[[str, int, int], None] | None = None,
     executor: Executor | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Plan every target, make them (in `executor`'s workers when given, in plan order),
-    and write each as it is made."""
+    """Plan every target, make those the cache does not vouch for (in `executor`'s workers
+    when given, in plan order), and write each as it is made; `force` makes them all.
+    A target's cache entry is recorded only once all its files are written."""
     project.require_data()
     planned = plan(project)
     clash = duplicates(p.target for p in planned if p.target is not None)
@@ -99,19 +103,36 @@ def run(
         raise HandoutsError(
             [Problem(shown(path), 1, 1, f"two products would write this file: {', '.join(who)}")]
         )
-    targets = [p.target for p in planned if p.target is not None]
+    store = Cache(project.out_dir)
+    env, hashes = environment(), Hashes()
+    keys: dict[int, str] = {}
+    served: dict[int, list[str]] = {}
+    for n, item in enumerate(planned):
+        if item.target is not None:
+            keys[n] = target_key(item.target, env, hashes)
+            warnings = None if force else store.fresh(keys[n], item.target.outputs, hashes)
+            if warnings is not None:
+                served[n] = warnings
+    store.keep_only(p.target.outputs for p in planned if p.target is not None)
+    targets = [p.target for n, p in enumerate(planned) if p.target is not None and n not in served]
     made: Iterator[Made] = (
         executor.map(make, targets) if executor is not None else (make(t) for t in targets)
     )
     result = BuildResult()
     for count, item in enumerate(planned, start=1):
         problems = list(item.problems)
-        if item.target is not None:
+        n = count - 1
+        if n in served and item.target is not None:
+            result.fresh += item.target.outputs
+            result.notes += served[n]
+        elif item.target is not None:
             done = next(made)
             for path, data in done.pdfs.items():
                 result.written.append(write_atomic(path, data))
             result.notes += done.warnings
             problems += done.problems
+            if not done.problems:
+                store.record(keys[n], done.pdfs, item.target.outputs, list(done.warnings))
         if progress is not None:
             progress(item.what, count, len(planned))
         if problems:

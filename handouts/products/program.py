@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import product_inputs
 from ..layout import Layout
 from ..model import Routine
 from ..program import Program, check_ids, personalise, warnings
@@ -45,6 +46,16 @@ class ProgramTarget:
     def notes(self) -> list[str]:
         language = self.language or self.routines[0].language
         return warnings(self.program) + self.project.language_notes(self.routines, language)
+
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file its bytes depend on, for the build cache."""
+        project = self.project
+        layouts = [self.layout]
+        if self.cards is not None:
+            layouts.append(project.card_layout(project.settings.card))
+        return product_inputs(
+            project, self.routines, layouts, self.language, [self.program.path]
+        )
 
     def render(self) -> dict[Path, bytes]:
         project, program, routines = self.project, self.program, self.routines
