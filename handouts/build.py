@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .cache import Cache, Hashes, environment, target_key
 from .errors import HandoutsError, Problem
@@ -140,6 +142,52 @@ def run(
             # one broken file fails several products: say each problem once
             result.problems += [p for p in dict.fromkeys(problems) if p not in result.problems]
     return result
+
+
+def _reachable(scheduler: str) -> None:
+    """Fail at once, not after Dask's retries, when nothing listens at a tcp:// address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(scheduler)
+    if parts.scheme == "tcp" and parts.hostname and parts.port:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
+
+
+@contextmanager
+def dask_executor(scheduler: str, workers: int) -> Iterator[Executor]:
+    """A concurrent.futures executor over a Dask distributed cluster: `tcp://HOST:PORT`
+    connects to a running scheduler; `local` starts a LocalCluster of `workers` processes
+    on this machine (one thread each: ReportLab keeps process-wide state). Each job is
+    pure, a target in and its PDF bytes out; the caller writes the files."""
+    try:
+        import distributed
+    except ImportError:
+        raise HandoutsError(
+            [
+                Problem(
+                    "<--scheduler>",
+                    1,
+                    1,
+                    "Dask is not installed: pip install 'handouts[dask]'",
+                )
+            ]
+        ) from None
+    dask: Any = distributed  # untyped
+    if scheduler == "local":
+        cluster = dask.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+        with cluster, dask.Client(cluster) as client:
+            yield client.get_executor(pure=False)
+        return
+    try:
+        _reachable(scheduler)
+        client = dask.Client(scheduler, timeout=30)
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise HandoutsError(
+            [Problem("<--scheduler>", 1, 1, f"cannot reach the Dask scheduler {scheduler}: {exc}")]
+        ) from None
+    with client:
+        yield client.get_executor(pure=False)
 
 
 def each_output(project: Project) -> Iterator[tuple[str, Path]]:

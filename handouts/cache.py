@@ -143,16 +143,16 @@ def product_inputs(
 
 
 def options(target: object) -> str:
-    """The target's whole planned request as text: every field but the project, and the
-    project's settings. Fields are frozen dataclasses, tuples, paths and strings, whose
-    repr is the same in every process."""
+    """The target's whole planned request as text: every field but the project. Fields are
+    frozen dataclasses, tuples, paths and strings, whose repr is the same in every process.
+    The project's settings act only through these fields (the layout, language and output
+    paths they chose) and the input files, so a setting that changes one product's plan
+    rebuilds that product only."""
     assert dataclasses.is_dataclass(target)
     fields: dict[str, Any] = {
         f.name: getattr(target, f.name) for f in dataclasses.fields(target) if f.name != "project"
     }
-    project = getattr(target, "project", None)
-    settings = getattr(project, "settings", None)
-    return f"{type(target).__name__}{fields!r}{settings!r}"
+    return f"{type(target).__name__}{fields!r}"
 
 
 def target_key(target: Cacheable, env: str, hashes: Hashes) -> str:
@@ -223,6 +223,13 @@ class Cache:
 def _write_atomic(path: Path, data: bytes) -> None:
     """A temporary file in the same folder, flushed, then renamed over: never half a cache.
     A cache that cannot be written is no error; the next build makes everything again."""
+    from .output import _signals_held  # a stop signal waits until the rename is done
+
+    with _signals_held():
+        _write_held(path, data)
+
+
+def _write_held(path: Path, data: bytes) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -53,9 +53,7 @@ class ProgramTarget:
         layouts = [self.layout]
         if self.cards is not None:
             layouts.append(project.card_layout(project.settings.card))
-        return product_inputs(
-            project, self.routines, layouts, self.language, [self.program.path]
-        )
+        return product_inputs(project, self.routines, layouts, self.language, [self.program.path])
 
     def render(self) -> dict[Path, bytes]:
         project, program, routines = self.project, self.program, self.routines
