@@ -258,3 +258,22 @@ def test_a_torn_cache_file_is_no_error_and_trusts_nothing(project: Path) -> None
     (project / "out" / cache.CACHE_NAME).write_text('{"format": 1, "entr')
     assert made(build(project), project) == everything_of(set(ROUTINES))
     assert build(project).written == []
+
+
+def test_a_neighbours_title_rebuilds_the_routine_that_names_it(project: Path) -> None:
+    edit(
+        project / "data/routines/wger-bird-dog.yaml",
+        "language: en",
+        "next: wger-chin-tuck\nlanguage: en",
+    )
+    build(project)
+    edit(project / "data/routines/wger-chin-tuck.yaml", "title:", "title: New")
+    rebuilt = made(build(project), project)
+    assert "wger-bird-dog.pdf" in rebuilt  # its "Next:" line prints the new title
+    assert rebuilt == everything_of({"wger-chin-tuck", "wger-bird-dog"})
+
+
+def test_library_versions_are_part_of_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache.environment()
+    monkeypatch.setattr(cache, "_version", lambda dist: "9.9" if dist == "reportlab" else "1")
+    assert cache.environment() != before
