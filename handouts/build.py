@@ -80,10 +80,8 @@ def make(target: Target) -> Made:
     """Render one target. Pure (bytes in memory, nothing written), so any executor's worker
     process can run it; only the caller writes files."""
     try:
-        if isinstance(target, booklet.BookletTarget):  # its page count warns
-            book = target.make()
-            return Made(book.pdfs, tuple(target.notes() + book.warnings))
-        return Made(target.render(), tuple(target.notes()))
+        result = target.make()
+        return Made(result.pdfs, tuple(target.notes() + result.warnings))
     except HandoutsError as exc:
         return Made({}, (), tuple(exc.problems))
 

@@ -20,6 +20,7 @@ from .errors import HandoutsError, Problem
 if TYPE_CHECKING:
     from .model import Personal
     from .project import Project
+    from .targets import Target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,6 +85,16 @@ def shown(path: Path) -> str:
     from .output import shown as show
 
     return show(path)
+
+
+def write_made(target: Target) -> None:
+    """Make one target, print its warnings, write its files and print their paths."""
+    from .output import write_atomic
+
+    result = target.make()
+    for warning in target.notes() + result.warnings:
+        click.echo(warning, err=True)
+    echo_written(write_atomic(p, d) for p, d in result.pdfs.items())
 
 
 def echo_written(paths: Iterable[Path]) -> None:
@@ -174,16 +185,12 @@ def handout(
 
     With --patient (and --note, --clinician, --date) it goes to out/patients/NAME/.
     """
-    from .output import write_atomic
     from .products.handout import HandoutRequest, plan
 
     personal = _personal(patient, clinician, date, note)
     request = HandoutRequest(routines, layout, language, personal, output)
     target = plan(printing_project(), request)
-    made = target.render()
-    for note in target.notes():
-        click.echo(note, err=True)
-    echo_written(write_atomic(p, d) for p, d in made.items())
+    write_made(target)
 
 
 @main.command()
@@ -205,13 +212,11 @@ def program(
 
     PROGRAM_FILE is a file, or a name in DATA/programs. It goes to out/patients/NAME/.
     """
-    from .output import write_atomic
     from .products.program import ProgramRequest, plan
 
-    target = plan(printing_project(), ProgramRequest(program_file, layout, language, cards, output))
-    for warning in target.notes():
-        click.echo(warning, err=True)
-    echo_written(write_atomic(p, d) for p, d in target.render().items())
+    write_made(
+        plan(printing_project(), ProgramRequest(program_file, layout, language, cards, output))
+    )
 
 
 class Length(click.ParamType[float]):
@@ -270,17 +275,13 @@ def card(
 
     A routine without a quick_reference prints its steps.
     """
-    from .output import write_atomic
     from .products.card import CardRequest, plan
 
     request = CardRequest(
         routines, size, sheet, duplex, bleed, crop_marks, copies, language, output
     )
     target = plan(printing_project(), request)
-    made = target.render()
-    for note in target.notes():
-        click.echo(note, err=True)
-    echo_written(write_atomic(p, d) for p, d in made.items())
+    write_made(target)
 
 
 @main.command()

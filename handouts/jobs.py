@@ -103,7 +103,11 @@ def handout_job(
         logo=clinic_logo(clinic),
         routine_notes=tuple(notes),
         pictures=routine_pictures(routines),
-        tracking=Tracking(tuple(r.title for r in routines), weeks) if tracking else None,
+        tracking=Tracking(
+            tuple(r.title for r in routines), weeks, str(personal.date) if personal.date else None
+        )
+        if tracking
+        else None,
     )
 
 

@@ -338,6 +338,9 @@ LABEL_KEYS = {
     "tracking_hint": "Tick a box each day you do the exercise. At the end of the week, write "
     "how much pain you felt while doing it: 0 is no pain, 10 is the worst pain you can imagine.",
     "week": "Week {week}",
+    "week_from": "Week {week} \u00b7 from {date}",
+    "day_month": "{day} {month}",
+    "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     "pain": "Pain (0-10)",
     "mon": "Mon",
     "tue": "Tue",

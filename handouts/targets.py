@@ -24,10 +24,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .products.common import Result
 
 PRODUCT_WORDS = frozenset(
     {"card", "card-shop", "booklet", "booklet-print", "program", "program-cards"}
@@ -48,6 +51,8 @@ class Target(Protocol):
     def inputs(self) -> tuple[Path, ...]: ...
 
     def render(self) -> dict[Path, bytes]: ...
+
+    def make(self, progress: Callable[[int], None] | None = None) -> Result: ...
 
 
 @dataclass(frozen=True)

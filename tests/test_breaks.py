@@ -5,13 +5,16 @@ layout and in booklets (issue 11)."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from handouts.layout import LABEL_KEYS, load_layout
+from handouts.render.handout import HandoutJob, render_handout, render_handout_result
 
 from .conftest import ROOT, run, text_lines, write
 
@@ -222,3 +225,50 @@ def test_booklets_break_pages_by_the_rules(project: Path, layout: str) -> None:
     body = pages[start - 1 : -1]  # the back cover holds the safety text on its own
     assert len(body) >= len(chosen) + 8
     assert problems(body) == []
+
+
+def _job(project: Path, ids: list[str], layout: str, note: str | None = None) -> HandoutJob:
+    from handouts.check import Text
+    from handouts.jobs import handout_job
+    from handouts.model import Personal
+    from handouts.project import open_project
+
+    pr = open_project(project)
+    routines = pr.routines(ids)
+    personal = Personal(Text("Ann Lee"), None, None, Text(note) if note else None)
+    return handout_job(
+        routines, pr.layout_of_kind(layout, "handout"), pr.clinic("en"), personal,
+        pr.titles(routines),
+    )  # fmt: skip
+
+
+def test_compact_names_the_routine_that_misses_one_page(project: Path) -> None:
+    job = _job(project, ["sacral-traction", "wger-bird-dog"], "compact", "Twice a day")
+    result = render_handout_result(job)
+    assert result.routine_pages == (2, 1)
+    assert result.pages == len(PdfReader(io.BytesIO(result.pdf)).pages) == 3
+    assert result.warnings == (
+        "data/routines/sacral-traction.yaml:1:1: warning: 'sacral-traction' takes 2 pages in "
+        "layout 'compact', more than the 1 it asks for (handout.fit_pages), even at 9 pt; "
+        "shorten the routine or use another layout",
+    )
+    assert result.pdf == render_handout(job)  # the bytes are the handout's, unchanged
+
+
+def test_a_layout_without_fit_pages_never_warns(project: Path) -> None:
+    result = render_handout_result(_job(project, ["sacral-traction"], "letter", "Twice a day"))
+    assert result.routine_pages == (3,) and result.warnings == ()
+
+
+def test_compact_says_on_the_command_line_when_it_misses_one_page(project: Path) -> None:
+    from .conftest import run
+
+    result = run("handout", "sacral-traction", "--layout", "compact", "--patient", "A", "--note",
+                 "Twice a day. " * 40)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "data/routines/sacral-traction.yaml:1:1: warning: 'sacral-traction' takes 2 pages in "
+        "layout 'compact', more than the 1 it asks for (handout.fit_pages), even at 9 pt; "
+        "shorten the routine or use another layout"
+    ]
+    assert run("handout", "sacral-traction", "--layout", "compact").stderr == ""

@@ -256,3 +256,74 @@ def test_every_note_prints_once_under_its_own_entry(project: Path) -> None:
     assert text.count("Warm-up, before the walk.") == 1
     assert text.count("Cool-down, after the walk.") == 1
     assert text.index("Warm-up") < text.index("Bird Dog") < text.index("Cool-down")
+
+
+# -- the tracking page (issue 11) ---------------------------------------------------------
+
+
+def test_tracking_weeks_carry_dates_from_the_programme_date(project: Path) -> None:
+    assert run("program", "ann-lee", "-o", "p.pdf").exit_code == 0
+    text = " ".join(" ".join(text_of(project / "p.pdf")[-1:]).split())
+    for label in ("Week 1 · from 24 Nov", "Week 2 · from 1 Dec", "Week 4 · from 15 Dec"):
+        assert label in text
+    assert run("program", "ann-lee", "--language", "de", "-o", "de.pdf").exit_code == 0
+    german = " ".join(" ".join(text_of(project / "de.pdf")).split())
+    assert "Woche 1 · ab 24. Nov." in german and "Woche 3 · ab 8. Dez." in german
+
+
+def test_tracking_weeks_without_a_date_are_numbered_only(project: Path) -> None:
+    write(project / "data/programs/bo.yaml", "patient: Bo\nroutines:\n  - sacral-traction\n")
+    assert run("program", "bo", "-o", "bo.pdf").exit_code == 0
+    last = " ".join(text_of(project / "bo.pdf")[-1].split())
+    assert "Week 1 Mon" in last and "from" not in last
+
+
+def test_long_routine_names_wrap_inside_their_cells(project: Path) -> None:
+    from handouts.layout import load_layout
+
+    from .conftest import glyphs
+
+    long = "Seated thoracic rotation with a broomstick across the shoulders, slowly both ways"
+    write(project / "data/routines/long-name.yaml", f"title: {long}\nsteps:\n  - Turn.\n")
+    write(project / "data/programs/bo.yaml", "patient: Bo\nroutines:\n  - long-name\n")
+    assert run("program", "bo", "-o", "bo.pdf").exit_code == 0
+    last = glyphs(project / "bo.pdf")[-1]
+    mon = min((g for g in last if g.text == "M" and "Bold" in g.font), key=lambda g: -g.y0)
+    # Every letter below the header row and left of the Mon column is the name's: it wraps
+    # onto several lines and none of it reaches the day boxes.
+    bottom = load_layout("letter").page.margin_bottom  # the footer sits below
+    below = [g for g in last if bottom < g.y0 and g.y1 < mon.y0 - 2]
+    name = [g for g in below if g.x0 < mon.x0]
+    assert len(name) >= len(long.replace(" ", "")) * 0.9 // 4  # the name, in week 1 at least
+    assert len({round(g.y0) for g in name}) >= 2  # wrapped onto two lines or more
+    assert all(g.x1 <= mon.x0 - 2 for g in name)
+
+
+@pytest.mark.parametrize(
+    "layout_text",
+    [
+        "extends: letter\npage:\n  size: a5\n",
+        "extends: large-print\n",
+        "extends: letter\npage:\n  size: a6\n  margin_left: 0.3in\n  margin_right: 0.3in\n"
+        "  margin_bottom: 1in\nhandout:\n  step_image_width: 0.5in\n  step_number_width: 0.3in\n",
+        "extends: large-print\npage:\n  size: a4\n",
+    ],
+)
+def test_tracking_fits_narrow_pages(project: Path, layout_text: str) -> None:
+    from handouts.layout import load_layout
+
+    from .conftest import glyphs
+
+    write(project / "layouts/narrow.yaml", layout_text)
+    result = run("program", "ann-lee", "--layout", "narrow", "-o", "n.pdf")
+    assert result.exit_code == 0, result.output
+    layout = load_layout(str(project / "layouts/narrow.yaml"))
+    p = layout.page
+    pages = glyphs(project / "n.pdf")
+    texts = text_of(project / "n.pdf")
+    tracking = [i for i, t in enumerate(texts) if "Tick a box" in t or "Week" in t]
+    assert tracking
+    for i in tracking:
+        assert all(g.x1 <= p.size[0] - p.margin_right + 1 for g in pages[i]), i
+    grid = " ".join(" ".join(texts[i] for i in tracking).split())
+    assert grid.count("Sacral Traction") == 4 and grid.count("Sun") == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..booklet import Booklet, booklet_from_ids, check_routine_ids, follow_chain
@@ -19,7 +19,7 @@ from ..project import Project
 from ..render.booklet import render_booklet
 from ..sheets import Marks, impose
 from ..targets import Variant, file_name, joined
-from .common import checked_language, checked_outputs
+from .common import Result, checked_language, checked_outputs
 
 SADDLE_SHEETS = {"half-letter": "letter", "a5": "a4"}
 """Page sizes that fold from one sheet, and the sheet."""
@@ -45,13 +45,6 @@ class BookletRequest:
 def page_name(layout: Layout) -> str:
     """The paper name of the layout's page size, or '' for a custom size."""
     return next((n for n, s in PAGE_SIZES.items() if s == tuple(layout.page.size)), "")
-
-
-@dataclass
-class BookletResult:
-    pdfs: dict[Path, bytes] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    pages: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ class BookletTarget:
     def render(self) -> dict[Path, bytes]:
         return self.make().pdfs
 
-    def make(self, progress: Callable[[int], None] | None = None) -> BookletResult:
+    def make(self, progress: Callable[[int], None] | None = None) -> Result:
         """The reading-order PDF and, when saddle-stitched, the print version: in memory."""
         project, booklet, layout = self.project, self.booklet, self.layout
         routines = self.routines
@@ -97,7 +90,7 @@ class BookletTarget:
             self.language,
         )
         rendered = render_booklet(job, progress)
-        result = BookletResult(pages=rendered.pages)
+        result = Result(pages=rendered.pages)
         result.pdfs[self.reading] = rendered.pdf
         if self.saddle:
             sheet_w, sheet_h = PAGE_SIZES[SADDLE_SHEETS[page_name(layout)]]

@@ -7,7 +7,7 @@ alike; the note says so.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -23,7 +23,7 @@ from ..project import Project
 from ..render.card import render_cards
 from ..sheets import MARK_ROOM, Marks, impose
 from ..targets import Variant, file_name, joined
-from .common import checked_language, checked_outputs
+from .common import Result, checked_language, checked_outputs
 
 
 @dataclass(frozen=True)
@@ -125,12 +125,15 @@ class CardTarget:
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def render(self) -> dict[Path, bytes]:
+        return self.make().pdfs
+
+    def make(self, progress: Callable[[int], None] | None = None) -> Result:
         shop = render_card_pdf(
             self.routines, self.layout, self.project.clinic(self.language), self.language
         )
         if self.shop_file:
-            return {self.path: shop}
-        return {self.path: card_sheets(shop, len(self.routines), self.layout, self.copies)}
+            return Result({self.path: shop})
+        return Result({self.path: card_sheets(shop, len(self.routines), self.layout, self.copies)})
 
 
 def plan(project: Project, request: CardRequest) -> CardTarget:

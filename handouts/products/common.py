@@ -1,8 +1,9 @@
-"""What every product does before it renders: labels, fonts, the glyph check, metadata."""
+"""What every product shares: checked output paths and languages, and what making one gives."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import HandoutsError, Problem
@@ -46,3 +47,12 @@ def checked_language(language: str | None, layout: Layout) -> None:
     """A --language must name a label pack on the layout's search path."""
     if language:
         check_language(language, None, layout.search)
+
+
+@dataclass
+class Result:
+    """What making a target gave: each output's bytes, and warnings to print."""
+
+    pdfs: dict[Path, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,9 @@ from ..jobs import handout_job
 from ..layout import Layout
 from ..model import Personal, Routine
 from ..project import Project
-from ..render.handout import render_handout
+from ..render.handout import render_handout, render_handout_result
 from ..targets import Variant, file_name, joined, patient_folder
-from .common import checked_language, checked_outputs
+from .common import Result, checked_language, checked_outputs
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,11 @@ class HandoutTarget:
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def render(self) -> dict[Path, bytes]:
+        return self.make().pdfs
+
+    def make(self, progress: Callable[[int], None] | None = None) -> Result:
         project = self.project
-        data = render_handout_pdf(
+        job = handout_job(
             self.routines,
             self.layout,
             project.clinic(self.language),
@@ -87,7 +90,8 @@ class HandoutTarget:
             project.titles(self.routines),
             self.language,
         )
-        return {self.path: data}
+        made = render_handout_result(job)
+        return Result({self.path: made.pdf}, list(made.warnings), made.pages)
 
 
 def plan(project: Project, request: HandoutRequest) -> HandoutTarget:

@@ -3,18 +3,20 @@ and on request their pocket cards. Always written under the patient's own folder
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import product_inputs
+from ..jobs import handout_job
 from ..layout import Layout
 from ..model import Routine
 from ..program import Program, check_ids, personalise, warnings
 from ..project import Project
+from ..render.handout import render_handout_result
 from ..targets import Variant, file_name, patient_folder
 from .card import card_sheets, render_card_pdf
-from .common import checked_language, checked_outputs
-from .handout import render_handout_pdf
+from .common import Result, checked_language, checked_outputs
 
 
 @dataclass(frozen=True)
@@ -56,27 +58,30 @@ class ProgramTarget:
         return product_inputs(project, self.routines, layouts, self.language, [self.program.path])
 
     def render(self) -> dict[Path, bytes]:
+        return self.make().pdfs
+
+    def make(self, progress: Callable[[int], None] | None = None) -> Result:
         project, program, routines = self.project, self.program, self.routines
         clinic = project.clinic(self.language or routines[0].language)
         notes = tuple(e.note for e in program.entries)  # one per entry, in order
-        out = {
-            self.handout: render_handout_pdf(
-                routines,
-                self.layout,
-                clinic,
-                program.personal,
-                project.titles(routines),
-                self.language,
-                notes=notes,
-                tracking=True,
-                extra_texts=program.texts(),
-            )
-        }
+        job = handout_job(
+            routines,
+            self.layout,
+            clinic,
+            program.personal,
+            project.titles(routines),
+            self.language,
+            notes=notes,
+            tracking=True,
+            extra_texts=program.texts(),
+        )
+        made = render_handout_result(job)
+        result = Result({self.handout: made.pdf}, list(made.warnings), made.pages)
         if self.cards is not None:
             card_layout = project.card_layout(project.settings.card)
             shop = render_card_pdf(routines, card_layout, clinic, self.language)
-            out[self.cards] = card_sheets(shop, len(routines), card_layout, copies=1)
-        return out
+            result.pdfs[self.cards] = card_sheets(shop, len(routines), card_layout, copies=1)
+        return result
 
 
 def plan(project: Project, request: ProgramRequest) -> ProgramTarget:

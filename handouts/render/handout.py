@@ -644,33 +644,76 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
     return draw
 
 
+@dataclass(frozen=True)
+class HandoutRendered:
+    """A rendered handout: the PDF, how many pages each routine took, and warnings for the
+    product to print (one line each, `path:line:col: warning: ...`)."""
+
+    pdf: bytes
+    pages: int
+    routine_pages: tuple[int, ...]  # per routine of the job, in order
+    warnings: tuple[str, ...] = ()
+
+
 def render_handout(job: HandoutJob) -> bytes:
-    """The handout as PDF bytes: each routine starts on a new page.
+    """The handout as PDF bytes (see render_handout_result)."""
+    return render_handout_result(job).pdf
+
+
+def render_handout_result(job: HandoutJob) -> HandoutRendered:
+    """The handout, each routine from a new page, with its page counts.
 
     With `handout.fit_pages` set, text shrinks in 0.5 pt steps (never below the layout's
-    floor) until each routine fits that many pages, where the text allows.
+    floor) until each routine fits that many pages, where the text allows; a routine that
+    still takes more is named in a warning.
     """
     fonts = load_fonts(job.fonts)
     target = job.layout.handout.fit_pages
     t = job.layout.text
-    scale, data, pages = 1.0, b"", 0
+    scale = 1.0
     while True:
-        data, pages = _render_at(job, fonts, scale)
+        data, pages, each = _render_at(job, fonts, scale)
         smaller = (t.body_size * scale - 0.5) / t.body_size
-        if not target or pages <= target * len(job.routines) or t.body_size * smaller < t.min_size:
-            return data
+        if not target or all(n <= target for n in each) or t.body_size * smaller < t.min_size:
+            break
         scale = smaller
+    warnings = tuple(
+        f"{r.path}:1:1: warning: '{r.id}' takes {n} pages in layout '{job.layout.name}', "
+        f"more than the {target} it asks for (handout.fit_pages), even at "
+        f"{max(t.body_size * scale, t.min_size):g} pt; shorten the routine or use another "
+        "layout"
+        for r, n in zip(job.routines, each, strict=True)
+        if target and n > target
+    )
+    return HandoutRendered(data, pages, each, warnings)
 
 
-def _render_at(job: HandoutJob, fonts: FontSet, scale: float) -> tuple[bytes, int]:
+class _Start(Flowable):  # type: ignore[misc]
+    """Zero-size: notes the page a routine (or the tracking page) starts on."""
+
+    def __init__(self, starts: list[int]) -> None:
+        super().__init__()
+        self.starts = starts
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        self.starts.append(self.canv.getPageNumber())
+
+
+def _render_at(job: HandoutJob, fonts: FontSet, scale: float) -> tuple[bytes, int, tuple[int, ...]]:
     styles = make_styles(job.layout, fonts, scale)
     story: list[Flowable] = []
+    starts: list[int] = []
     for i, routine in enumerate(job.routines):
         if i:
             story.append(PageBreak())
-        story += story_for(job, routine, styles, index=i)
+        story += [_Start(starts), *story_for(job, routine, styles, index=i)]
     if job.tracking is not None:
-        story += [PageBreak(), *tracking_page(job.tracking, job.layout, fonts, job.labels, styles)]
+        story += [PageBreak(), _Start(starts)]
+        story += tracking_page(job.tracking, job.layout, fonts, job.labels, styles)
     p = job.layout.page
 
     def make_doc(buffer: io.BytesIO) -> Document:
@@ -698,4 +741,7 @@ def _render_at(job: HandoutJob, fonts: FontSet, scale: float) -> tuple[bytes, in
         pages[0] = total
         drawer(canvas, page, total)
 
-    return build_pdf(make_doc, story, numbered_canvas(counting), where), pages[0]
+    data = build_pdf(make_doc, story, numbered_canvas(counting), where)
+    ends = [*starts[1:], pages[0] + 1] if job.tracking is None else starts[1:]
+    each = tuple(end - start for start, end in zip(starts, ends, strict=False))
+    return data, pages[0], each
