@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from .cache import Cache, Hashes, environment, target_key
 from .errors import HandoutsError, Problem
 from .output import shown, write_atomic
 from .products import booklet, card, handout, program
@@ -24,6 +27,7 @@ from .targets import Target, duplicates
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
+    fresh: list[Path] = field(default_factory=list)  # up to date: served from the cache
     notes: list[str] = field(default_factory=list)  # warnings, and what was made how
     problems: list[Problem] = field(default_factory=list)  # each failed product's reasons
     failed: list[str] = field(default_factory=list)  # which products failed
@@ -86,9 +90,11 @@ def run(
     project: Project,
     progress: Callable[[str, int, int], None] | None = None,
     executor: Executor | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Plan every target, make them (in `executor`'s workers when given, in plan order),
-    and write each as it is made."""
+    """Plan every target, make those the cache does not vouch for (in `executor`'s workers
+    when given, in plan order), and write each as it is made; `force` makes them all.
+    A target's cache entry is recorded only once all its files are written."""
     project.require_data()
     planned = plan(project)
     clash = duplicates(p.target for p in planned if p.target is not None)
@@ -97,19 +103,36 @@ def run(
         raise HandoutsError(
             [Problem(shown(path), 1, 1, f"two products would write this file: {', '.join(who)}")]
         )
-    targets = [p.target for p in planned if p.target is not None]
+    store = Cache(project.out_dir)
+    env, hashes = environment(), Hashes()
+    keys: dict[int, str] = {}
+    served: dict[int, list[str]] = {}
+    for n, item in enumerate(planned):
+        if item.target is not None:
+            keys[n] = target_key(item.target, env, hashes)
+            warnings = None if force else store.fresh(keys[n], item.target.outputs, hashes)
+            if warnings is not None:
+                served[n] = warnings
+    store.keep_only(p.target.outputs for p in planned if p.target is not None)
+    targets = [p.target for n, p in enumerate(planned) if p.target is not None and n not in served]
     made: Iterator[Made] = (
         executor.map(make, targets) if executor is not None else (make(t) for t in targets)
     )
     result = BuildResult()
     for count, item in enumerate(planned, start=1):
         problems = list(item.problems)
-        if item.target is not None:
+        n = count - 1
+        if n in served and item.target is not None:
+            result.fresh += item.target.outputs
+            result.notes += served[n]
+        elif item.target is not None:
             done = next(made)
             for path, data in done.pdfs.items():
                 result.written.append(write_atomic(path, data))
             result.notes += done.warnings
             problems += done.problems
+            if not done.problems:
+                store.record(keys[n], done.pdfs, item.target.outputs, list(done.warnings))
         if progress is not None:
             progress(item.what, count, len(planned))
         if problems:
@@ -117,6 +140,52 @@ def run(
             # one broken file fails several products: say each problem once
             result.problems += [p for p in dict.fromkeys(problems) if p not in result.problems]
     return result
+
+
+def _reachable(scheduler: str) -> None:
+    """Fail at once, not after Dask's retries, when nothing listens at a tcp:// address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(scheduler)
+    if parts.scheme == "tcp" and parts.hostname and parts.port:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
+
+
+@contextmanager
+def dask_executor(scheduler: str, workers: int) -> Iterator[Executor]:
+    """A concurrent.futures executor over a Dask distributed cluster: `tcp://HOST:PORT`
+    connects to a running scheduler; `local` starts a LocalCluster of `workers` processes
+    on this machine (one thread each: ReportLab keeps process-wide state). Each job is
+    pure, a target in and its PDF bytes out; the caller writes the files."""
+    try:
+        import distributed
+    except ImportError:
+        raise HandoutsError(
+            [
+                Problem(
+                    "<--scheduler>",
+                    1,
+                    1,
+                    "Dask is not installed: pip install 'handouts[dask]'",
+                )
+            ]
+        ) from None
+    dask: Any = distributed  # untyped
+    if scheduler == "local":
+        cluster = dask.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+        with cluster, dask.Client(cluster) as client:
+            yield client.get_executor(pure=False)
+        return
+    try:
+        _reachable(scheduler)
+        client = dask.Client(scheduler, timeout=30)
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise HandoutsError(
+            [Problem("<--scheduler>", 1, 1, f"cannot reach the Dask scheduler {scheduler}: {exc}")]
+        ) from None
+    with client:
+        yield client.get_executor(pure=False)
 
 
 def each_output(project: Project) -> Iterator[tuple[str, Path]]:

@@ -412,11 +412,21 @@ def _progress(what: str, done: int, total: int) -> None:
     type=click.IntRange(1, 64),
     help="Products made at once, in worker processes (default: the machine's cores).",
 )
+@click.option(
+    "--force", is_flag=True, help="Make every product again, even those that are up to date."
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Make the products on a Dask cluster: tcp://HOST:8786, or 'local' for one on this "
+    "machine (needs: pip install 'handouts[dask]'). Files are still written here.",
+)
 @project_options
 @reports_errors
-def build(jobs: int | None) -> None:
+def build(jobs: int | None, force: bool, scheduler: str | None) -> None:
     """Build every product for everything in the data folder into the out folder.
 
+    Only products whose inputs changed since the last build are made again (--force: all).
     A product that fails is reported and the others are still made; exit status 1 if any
     failed.
     """
@@ -427,17 +437,24 @@ def build(jobs: int | None) -> None:
     project = printing_project()
     workers = jobs or _cores()
     progress = _progress if sys.stderr.isatty() else None
-    if workers == 1:
-        result = run(project, progress)
+    if scheduler is not None:
+        from .build import dask_executor
+
+        with dask_executor(scheduler, workers) as pool:
+            result = run(project, progress, pool, force=force)
+    elif workers == 1:
+        result = run(project, progress, force=force)
     else:
         with ProcessPoolExecutor(workers) as pool:
-            result = run(project, progress, pool)
+            result = run(project, progress, pool, force=force)
     for note in result.notes:
         click.echo(note, err=True)
     echo_written(result.written)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     made = f"{len(result.written)} PDF(s) in {shown(project.out_dir)}"
+    if result.fresh:
+        made += f", {len(result.fresh)} up to date"
     if result.failed:
         click.echo(
             f"made {made}; {len(result.failed)} failed: {', '.join(result.failed)}", err=True

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..booklet import Booklet, booklet_from_ids, check_routine_ids, follow_chain
+from ..cache import product_inputs
 from ..errors import DataError, Problem
 from ..impose import booklet_plan, pad_pages
 from ..jobs import booklet_job
@@ -66,6 +67,12 @@ class BookletTarget:
 
     def notes(self) -> list[str]:
         return self.project.language_notes(self.routines, self.language)
+
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file its bytes depend on, for the build cache."""
+        return product_inputs(
+            self.project, self.routines, [self.layout], self.language, [self.booklet.path]
+        )
 
     def render(self) -> dict[Path, bytes]:
         return self.make().pdfs

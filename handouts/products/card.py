@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from ..cache import product_inputs
 from ..errors import DataError, Problem
 from ..impose import Flip, Grid, card_plan, fit_grid
 from ..jobs import card_job
@@ -118,6 +119,10 @@ class CardTarget:
     def notes(self) -> list[str]:
         language = self.project.language_notes(self.routines, self.language)
         return from_steps_notes(self.routines) + language
+
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file its bytes depend on, for the build cache."""
+        return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def render(self) -> dict[Path, bytes]:
         return self.make().pdfs

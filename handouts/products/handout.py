@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cache import product_inputs
 from ..errors import HandoutsError, Problem
 from ..jobs import handout_job
 from ..layout import Layout
@@ -71,6 +72,10 @@ class HandoutTarget:
 
     def notes(self) -> list[str]:
         return self.project.language_notes(self.routines, self.language)
+
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file its bytes depend on, for the build cache."""
+        return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def render(self) -> dict[Path, bytes]:
         return self.make().pdfs

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import product_inputs
 from ..jobs import handout_job
 from ..layout import Layout
 from ..model import Routine
@@ -47,6 +48,14 @@ class ProgramTarget:
     def notes(self) -> list[str]:
         language = self.language or self.routines[0].language
         return warnings(self.program) + self.project.language_notes(self.routines, language)
+
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file its bytes depend on, for the build cache."""
+        project = self.project
+        layouts = [self.layout]
+        if self.cards is not None:
+            layouts.append(project.card_layout(project.settings.card))
+        return product_inputs(project, self.routines, layouts, self.language, [self.program.path])
 
     def render(self) -> dict[Path, bytes]:
         return self.make().pdfs
