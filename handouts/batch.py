@@ -115,6 +115,12 @@ def read_export(path: Path) -> tuple[str, Export]:
     return where, (_read_csv(where, text) if suffix == ".csv" else _read_jsonl(where, text))
 
 
+def _lines(text: str) -> list[str]:
+    """The file's lines as csv counts them (\n, \r\n or \r; not U+2028, which JSON allows
+    inside a string), without their ends."""
+    return [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
+
+
 # -- CSV ----------------------------------------------------------------------------------
 def _columns(line: str) -> list[int] | None:
     """1-based start column of each cell of a one-line CSV row (None if quoting is odd)."""
@@ -137,7 +143,7 @@ def _columns(line: str) -> list[int] | None:
 
 
 def _read_csv(where: str, text: str) -> Export:
-    lines = text.splitlines()
+    lines = _lines(text)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -145,7 +151,9 @@ def _read_csv(where: str, text: str) -> Export:
         raise DataError([Problem(where, 1, 1, "file is empty")]) from None
     except csv.Error as exc:
         raise DataError([Problem(where, 1, 1, f"CSV: {exc}")]) from None
-    head_cols = _columns(lines[0]) or [1] * len(header)
+    head_cols = _columns(lines[0]) or []
+    if len(head_cols) != len(header):
+        head_cols = [1] * len(header)
     problems = []
     for i, name in enumerate(header):
         if name.strip() not in COLUMNS:
@@ -178,7 +186,9 @@ def _read_csv(where: str, text: str) -> Export:
         start = end + 1
         if not any(cell.strip() for cell in row):
             continue
-        cols = (_columns(lines[line - 1]) if line == end else None) or [1] * len(row)
+        cols = (_columns(lines[line - 1]) if line == end else None) or []
+        if len(cols) != len(row):  # over several lines, or a quote csv reads as a letter
+            cols = [1] * len(row)
         if len(row) != len(names):
             problem = Problem(
                 where, line, 1, f"row has {len(row)} cells; the header has {len(names)}"
@@ -266,28 +276,35 @@ def _shift(node: Node, lines: int) -> Node:
     return node
 
 
-def _not_text(node: Node, value: Any) -> Node | None:
-    """The first node whose JSON value is true, false or null (YAML would read it as text)."""
+def _align(node: Node, value: Any) -> Node | None:
+    """Every text node takes its JSON string exactly (YAML only gave the places); the first
+    node whose value is true, false or null, which YAML would read as text, is returned."""
     if value is None or isinstance(value, bool):
         return node
+    if isinstance(value, str) and node.kind == "str":
+        node.text = value
+    bad: Node | None = None
     if isinstance(value, dict) and node.kind == "map":
         for key, (_, sub) in node.keys.items():
-            found = _not_text(sub, value.get(key))
-            if found is not None:
-                return found
+            found = _align(sub, value.get(key))
+            bad = bad or found
     if isinstance(value, list) and node.kind == "seq":
         for sub, item in zip(node.items, value, strict=False):
-            found = _not_text(sub, item)
-            if found is not None:
-                return found
-    return None
+            found = _align(sub, item)
+            bad = bad or found
+    return bad
+
+
+_YAML_BREAKS = {0x85: 0xE000, 0x2028: 0xE000, 0x2029: 0xE000}
+"""Line ends to YAML, not to JSON: replaced by one other character for the parse that
+finds the places, so every line and column stays right."""
 
 
 def _read_jsonl(where: str, text: str) -> Export:
     groups: dict[str, Group] = {}
     orphans: list[Problem] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_lines(text), start=1):
         if not raw.strip():
             continue
         try:
@@ -299,11 +316,11 @@ def _read_jsonl(where: str, text: str) -> Export:
             orphans.append(Problem(where, number, 1, "expected one JSON object per line"))
             continue
         try:
-            root = _shift(parse_yaml(raw.encode(), where).root, number - 1)
+            root = _shift(parse_yaml(raw.translate(_YAML_BREAKS).encode(), where).root, number - 1)
         except HandoutsError as exc:
             orphans += [Problem(p.path, number, p.col, p.message) for p in exc.problems]
             continue
-        bad = _not_text(root, value)
+        bad = _align(root, value)
         pid = root.keys.pop("id", None)
         if pid is None:
             orphans.append(

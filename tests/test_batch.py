@@ -231,3 +231,26 @@ def test_an_unreadable_export_is_one_line(
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [message]
     assert pdfs(project) == []
+
+
+def test_line_numbers_count_only_line_ends(project: Path) -> None:
+    """U+2028 inside a JSON string, CRLF rows and a cell over two lines keep the lines right."""
+    write(
+        project / "ex.jsonl",
+        '{"id": "j-1", "patient": "Ann", "notes": "a\u2028b", "routines": ["wger-chin-tuck"]}\n'
+        '{"id": "j-2", "patient": "Bo", "date": "2026-02-30", "routines": ["wger-chin-tuck"]}\n',
+    )
+    result = run("programs", "ex.jsonl", "--jobs", "1")
+    assert any(e.startswith("ex.jsonl:2:40: 'date'") for e in result.stderr.splitlines())
+    line = '{"id": "j-3", "patient": "Cy", "notes": "a\u2028b", "date": "2026-02-30", "x": 1}'
+    write(project / "ex.jsonl", line + "\n")  # YAML, which finds the places, breaks at U+2028
+    where = f"ex.jsonl:1:{line.index('2026-02-30')}: 'date'"
+    result = run("programs", "ex.jsonl", "--jobs", "1")
+    assert any(e.startswith(where) for e in result.stderr.splitlines()), result.stderr
+    (project / "ex.csv").write_bytes(
+        (HEADER + 'p-1,Ann,,,"two\nlines",wger-chin-tuck,,,,,\np-2,Bo,,2026-02-30,,x,,,,,\n')
+        .replace("\n", "\r\n")
+        .encode()
+    )
+    result = run("programs", "ex.csv", "--jobs", "1")
+    assert any(e.startswith("ex.csv:4:9: 'date'") for e in result.stderr.splitlines())
