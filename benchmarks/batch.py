@@ -10,7 +10,8 @@ handouts.build.make through a concurrent.futures ProcessPoolExecutor of 1 and of
 workers (bytes come back, nothing is written: only the caller writes, and writing is not
 what is measured). Prints the time
 of each phase, programmes per second, per second per worker, and the 2-worker speed-up;
-checks that both runs gave the same bytes.
+the workers' CPU time (programmes per CPU-second: throughput per core, whatever else runs
+on the machine); checks that both runs gave the same bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -105,6 +107,7 @@ def main() -> None:
         digests: dict[int, str] = {}
         rates: dict[int, float] = {}
         for workers in (int(w) for w in args.workers.split(",")):
+            cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             h = hashlib.sha256()
             size = 0
@@ -115,12 +118,15 @@ def main() -> None:
                         h.update(data)
                         size += len(data)
             took = time.perf_counter() - t0
+            cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined
+            cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
             digests[workers] = h.hexdigest()
             rates[workers] = count / took
             print(
                 f"make {count:,}, {workers} worker(s): {took:.1f} s, "
                 f"{rates[workers]:.1f} programmes/s, "
-                f"{rates[workers] / workers:.1f} per worker; {size / 2**20:,.1f} MiB of PDF"
+                f"{rates[workers] / workers:.1f} per worker; {size / 2**20:,.1f} MiB of PDF; "
+                f"workers' CPU {cpu:.1f} s = {count / cpu:.1f} programmes per CPU-second"
             )
         if len(set(digests.values())) > 1:
             sys.exit(f"different bytes with different worker counts: {digests}")
