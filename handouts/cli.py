@@ -219,6 +219,51 @@ def program(
     )
 
 
+@main.command()
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option("--layout", help="Layout name or file (default: the project's).")
+@click.option("--language", help=LANGUAGE_HELP)
+@click.option("--cards", is_flag=True, help="Also write each patient's pocket-card sheet.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Programmes made at once, in worker processes (default: the machine's cores).",
+)
+@project_options
+@reports_errors
+def programs(
+    export: Path, layout: str | None, language: str | None, cards: bool, jobs: int | None
+) -> None:
+    """Write one programme per patient of a CSV or JSON Lines EXPORT.
+
+    Each goes to out/patients/ID/, ID being the patient's id column. A patient with a
+    problem is reported at its line and not written; the others are. Exit status 1 if any
+    failed.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .batch import run
+    from .products.program import ProgramRequest
+
+    project = printing_project()
+    request = ProgramRequest("", layout, language, cards)
+    workers = jobs or _cores()
+    if workers == 1:
+        result = run(project, export, request)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            result = run(project, export, request, pool)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    echo_written(result.written)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{result.done} programme(s) written, {result.failed} failed", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
 class Length(click.ParamType[float]):
     name = "length"
 

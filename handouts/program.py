@@ -87,7 +87,17 @@ def load_program(path: Path, known: dict[str, Path] | None = None) -> Program:
         raise not_yaml(path)
     src = read_yaml(path, shown(path))
     c = Checker(src.path)
-    keys = c.mapping(src.root, PROGRAM_KEYS, ("patient", "routines"), what="the programme")
+    program = program_from(c, src.root, path.stem, known)
+    c.done()
+    return program
+
+
+def program_from(
+    c: Checker, root: Node, name: str, known: dict[str, Path] | None = None
+) -> Program:
+    """A programme from its composed nodes (a YAML file, or one patient of a batch export),
+    every problem added to `c`; the result is sound only when `c` has none."""
+    keys = c.mapping(root, PROGRAM_KEYS, ("patient", "routines"), what="the programme")
     values = {
         k: c.text(keys[k], k, limit=PROGRAM_FIELDS[k])
         for k in ("patient", "clinician", "notes")
@@ -102,11 +112,10 @@ def load_program(path: Path, known: dict[str, Path] | None = None) -> Program:
     if "routines" in keys and keys["routines"].kind == "seq" and not keys["routines"].items:
         c.error(keys["routines"], "'routines' is empty")
     if known is not None:
-        c.problems += unknown_ids(src.path, [e.id for e in entries], known)
-    c.done()
+        c.problems += unknown_ids(c.path, [e.id for e in entries], known)
     personal = Personal(values.get("patient"), values.get("clinician"), date, values.get("notes"))
-    where = keys["routines"]
-    return Program(path.stem, src.path, personal, tuple(entries), where.line, where.col)
+    where = keys.get("routines", root)
+    return Program(name, c.path, personal, tuple(entries), where.line, where.col)
 
 
 def check_ids(program: Program, known: dict[str, Path]) -> None:

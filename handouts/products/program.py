@@ -85,12 +85,23 @@ class ProgramTarget:
 
 
 def plan(project: Project, request: ProgramRequest) -> ProgramTarget:
-    program = project.program(request.ref)
+    return plan_program(project, project.program(request.ref), request)
+
+
+def plan_program(
+    project: Project,
+    program: Program,
+    request: ProgramRequest,
+    folder: str | None = None,
+    load: Callable[[Path], Routine] | None = None,
+) -> ProgramTarget:
+    """The target of a checked programme. `folder` names its folder under out/patients/
+    (default: from the patient's name); `load` reads a routine file (a batch passes a
+    cached one)."""
     files = project.routine_files()
     check_ids(program, files)
-    routines = tuple(
-        personalise(project.load_routine(files[str(e.id)]), e) for e in program.entries
-    )
+    read = load or project.load_routine
+    routines = tuple(personalise(read(files[str(e.id)]), e) for e in program.entries)
     layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
     checked_language(request.language, layout)
     variants = [
@@ -102,13 +113,10 @@ def plan(project: Project, request: ProgramRequest) -> ProgramTarget:
         cards = handout.with_name(f"{handout.stem}-cards.pdf")
     else:
         patient = program.personal.patient
-        folder = (
-            project.out_dir
-            / "patients"
-            / patient_folder(str(patient) if patient else None, program.name)
-        )
-        handout = folder / file_name(program.name, "program", variants)
-        cards = folder / file_name(program.name, "program-cards", variants)
+        folder = folder or patient_folder(str(patient) if patient else None, program.name)
+        home = project.out_dir / "patients" / folder
+        handout = home / file_name(program.name, "program", variants)
+        cards = home / file_name(program.name, "program-cards", variants)
     target = ProgramTarget(
         project,
         program,
