@@ -169,9 +169,35 @@ def test_libyaml_path_matches_the_pure_loader_on_any_text(text: str) -> None:
 _LINE = st.tuples(
     st.sampled_from(["", "  ", "    ", " ", "   "]),
     st.sampled_from(["", "- ", "key: ", "- key: ", "k2:", "? ", "-"]),
-    st.sampled_from(["", "word", "two words", "'q'", '"d"', "|", ">-", "a # c", "[a, b]",
-                     "{a: b}", "é", "a:b", "x: y", "&a x", "*a", "!t x", "- x", "#c", "'",
-                     '"\\t"', "a  b", "b\u0085c", "%YAML", "---", "..."]),
+    st.sampled_from(
+        [
+            "",
+            "word",
+            "two words",
+            "'q'",
+            '"d"',
+            "|",
+            ">-",
+            "a # c",
+            "[a, b]",
+            "{a: b}",
+            "é",
+            "a:b",
+            "x: y",
+            "&a x",
+            "*a",
+            "!t x",
+            "- x",
+            "#c",
+            "'",
+            '"\\t"',
+            "a  b",
+            "b\u0085c",
+            "%YAML",
+            "---",
+            "...",
+        ]
+    ),
 ).map("".join)
 _YAML_LINES = st.lists(_LINE, max_size=8).map("\n".join)
 
@@ -203,7 +229,9 @@ def test_validate_still_finds_what_the_fonts_cannot_draw(tmp_path: Path) -> None
     bad.write_text(routine.replace("title: Sacral Traction", "title: Sacral \u4e2d"), "utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "handouts", "validate", str(bad)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 1
     assert "bad.yaml:3:15: the font cannot draw U+4E2D CJK UNIFIED IDEOGRAPH-4E2D" in done.stderr
