@@ -24,8 +24,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -221,30 +219,12 @@ class Cache:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """A temporary file in the same folder, flushed, then renamed over: never half a cache.
-    A cache that cannot be written is no error; the next build makes everything again."""
-    from .output import _signals_held  # a stop signal waits until the rename is done
+    """Never half a cache (output.replace_atomically). A cache that cannot be written is no
+    error; the next build makes everything again."""
+    from .errors import HandoutsError
+    from .output import replace_atomically
 
-    with _signals_held():
-        _write_held(path, data)
-
-
-def _write_held(path: Path, data: bytes) -> None:
-    tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
+        replace_atomically(path, data)
+    except HandoutsError:
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

@@ -132,6 +132,12 @@ def _signals_held() -> Iterator[None]:
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
     check_target(path)
+    return replace_atomically(path, data)
+
+
+def replace_atomically(path: Path, data: bytes) -> Path:
+    """A temporary file beside `path`, flushed, then renamed over it, with stop signals held:
+    a reader sees the old file or the new one. For outputs, after `check_target`."""
     with _signals_held():
         tmp: str | None = None
         try:
