@@ -525,3 +525,16 @@ def test_build_writes_the_card_sheet(project: Path) -> None:
     assert "out/sacral-traction.card.pdf" in result.stdout.splitlines()
     reader = PdfReader(project / "out/sacral-traction.card.pdf")
     assert reader.pages[0].extract_text().count("Sacral Traction") == 8
+
+
+@pytest.mark.parametrize("size", ["wallet", "eu", "index", "a7"])
+def test_office_sheet_text_stays_5mm_inside_the_paper_edge(project: Path, size: str) -> None:
+    """Office printers do not print the outer ~5 mm: no glyph of a card sheet goes there."""
+    from .conftest import glyphs
+
+    assert run("card", "sacral-traction", "--size", size, "-o", "s.pdf").exit_code == 0
+    reader = PdfReader(project / "s.pdf")
+    for page, chars in zip(reader.pages, glyphs(project / "s.pdf"), strict=True):
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        closest = min(min(g.x0, g.y0, w - g.x1, h - g.y1) for g in chars)
+        assert closest >= 5 * MM, (size, closest / MM)
