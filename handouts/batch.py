@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 from .check import Checker
 from .errors import DataError, HandoutsError, Problem
-from .library import shown
 from .model import DOSAGE_KEYS, Routine
+from .output import shown
 from .products.program import ProgramRequest, ProgramTarget, plan_program
 from .program import PROGRAM_KEYS, Program, program_from
 from .project import Project

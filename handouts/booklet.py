@@ -15,11 +15,11 @@ from .library import (
     image_check,
     is_yaml_name,
     not_yaml,
-    shown,
     unknown_ids,
     yaml_files,
 )
 from .model import CLINIC_FIELDS, CLINIC_KEYS, Image, ImageCheck, Routine, image_from_node
+from .output import shown
 from .yamlsrc import Node, read_yaml
 
 BOOKLET_FIELDS: dict[str, int] = {

@@ -22,7 +22,7 @@ import yaml
 
 from .check import Checker, Text
 from .errors import DataError, Problem
-from .library import shown
+from .output import shown
 from .yamlsrc import Node, did_you_mean, read_yaml
 
 MM = 72 / 25.4

@@ -16,23 +16,12 @@ from .check import Text
 from .errors import DataError, HandoutsError, Problem
 from .images import PreparedImage, has_surrogates, safe_text
 from .model import Clinic, Image, ImageCheck, Routine, clinic_from_source, routine_from_source
+from .output import shown
 from .yamlsrc import did_you_mean, printable, read_yaml
 
 DATA_DIR = Path("data")
 YAML_SUFFIXES = (".yaml", ".yml")
 """A data file ends in one of these, wherever files are listed or named."""
-
-
-def shown(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when inside it.
-
-    Bytes that are not UTF-8 (a surrogate escape in the name) print as \\xNN.
-    """
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return printable(str(path))
-    return printable(str(Path(path).absolute()) if rel.startswith("..") else rel)
 
 
 def is_yaml_name(path: Path) -> bool:
@@ -128,13 +117,6 @@ def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
 def resolve_image(image: Image, file: Path, what: str) -> Path:
     """The image's resolved file, checked and prepared (see `prepare_image`)."""
     return prepare_image(image, file, what).path
-
-
-def routine_images(routine: Routine) -> list[tuple[Image, str]]:
-    """Every picture of a routine with the field it is in, in file order."""
-    out = [(routine.image, "image")] if routine.image is not None else []
-    out += [(s.image, f"steps[{i + 1}].image") for i, s in enumerate(routine.steps) if s.image]
-    return out
 
 
 def image_check(file: Path) -> ImageCheck:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import HandoutsError, Problem
+from .yamlsrc import printable
 
 SUFFIXES = (".pdf",)
 """What handouts writes. Anything else named as an output is refused before rendering."""
@@ -30,12 +31,15 @@ _umask_lock = threading.Lock()
 
 
 def shown(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when inside it."""
+    """A path as messages show it: relative to the working folder when inside it.
+
+    Bytes that are not UTF-8 (a surrogate escape in the name) print as \\xNN.
+    """
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(Path(path).absolute()) if rel.startswith("..") else rel
+        return printable(str(path))
+    return printable(str(Path(path).absolute()) if rel.startswith("..") else rel)
 
 
 def _refuse(path: Path, message: str) -> HandoutsError:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import LONG, SHORT, Checker, Text
-from .library import check_known_ids, is_yaml_name, not_yaml, shown, unknown_ids, yaml_files
+from .library import check_known_ids, is_yaml_name, not_yaml, unknown_ids, yaml_files
 from .model import DOSAGE_KEYS, ROUTINE_FIELDS, Personal, Routine
+from .output import shown
 from .yamlsrc import Node, read_yaml
 
 PROGRAM_FIELDS: dict[str, int] = {

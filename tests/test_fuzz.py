@@ -144,7 +144,7 @@ def test_booklets_render_or_refuse(
     path.write_text(dump(manifest), encoding="utf-8")
     try:
         request = booklet.BookletRequest(manifest="fuzz", page_size="a5", impose="saddle")
-        booklet.plan(open_project(), request).render()
+        booklet.plan(open_project(), request).make()
     except HandoutsError as exc:
         refused_cleanly(exc, "data/booklets/fuzz.yaml")
 
@@ -167,7 +167,7 @@ def test_programmes_render_or_refuse(
     path.parent.mkdir(exist_ok=True)
     path.write_text(dump(prog), encoding="utf-8")
     try:
-        program.plan(open_project(), program.ProgramRequest("data/programs/fuzz.yaml")).render()
+        program.plan(open_project(), program.ProgramRequest("data/programs/fuzz.yaml")).make()
     except HandoutsError as exc:
         refused_cleanly(exc, "data/programs/fuzz.yaml")
 

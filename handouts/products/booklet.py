@@ -74,9 +74,6 @@ class BookletTarget:
             self.project, self.routines, [self.layout], self.language, [self.booklet.path]
         )
 
-    def render(self) -> dict[Path, bytes]:
-        return self.make().pdfs
-
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
         """The reading-order PDF and, when saddle-stitched, the print version: in memory."""
         project, booklet, layout = self.project, self.booklet, self.layout

@@ -124,9 +124,6 @@ class CardTarget:
         """Every file its bytes depend on, for the build cache."""
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
-    def render(self) -> dict[Path, bytes]:
-        return self.make().pdfs
-
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
         shop = render_card_pdf(
             self.routines, self.layout, self.project.clinic(self.language), self.language

@@ -77,9 +77,6 @@ class HandoutTarget:
         """Every file its bytes depend on, for the build cache."""
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
-    def render(self) -> dict[Path, bytes]:
-        return self.make().pdfs
-
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
         project = self.project
         job = handout_job(

@@ -57,9 +57,6 @@ class ProgramTarget:
             layouts.append(project.card_layout(project.settings.card))
         return product_inputs(project, self.routines, layouts, self.language, [self.program.path])
 
-    def render(self) -> dict[Path, bytes]:
-        return self.make().pdfs
-
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
         project, program, routines = self.project, self.program, self.routines
         clinic = project.clinic(self.language or routines[0].language)
