@@ -9,6 +9,7 @@ and label packs — is looked up here, relative to the project, never to the wor
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -139,10 +140,14 @@ class Project:
         return self.layout_of_kind(name, "card")
 
     # -- data ----------------------------------------------------------------------------
+    @functools.cached_property
+    def _clinic(self) -> Clinic:
+        """The profile, read once per command (every product prints it)."""
+        return load_clinic(self.clinic_file, self.data_dir)
+
     def clinic(self, language: str | None = None) -> Clinic:
         """The clinic profile; with `language`, its safety text and disclaimer in it."""
-        clinic = load_clinic(self.clinic_file, self.data_dir)
-        return clinic if language is None else clinic.in_language(language)[0]
+        return self._clinic if language is None else self._clinic.in_language(language)[0]
 
     def language_notes(self, routines: Sequence[Routine], language: str) -> list[str]:
         """Warnings for printing in `language`: labels in another language than a routine's
@@ -154,7 +159,7 @@ class Project:
             for r in routines
             if r.language.split("-")[0].lower() != primary
         ]
-        return notes + load_clinic(self.clinic_file, self.data_dir).in_language(language)[1]
+        return notes + self._clinic.in_language(language)[1]
 
     def routine_files(self) -> dict[str, Path]:
         return routine_files(self.data_dir)
