@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -86,15 +86,21 @@ def make(target: Target) -> Made:
         return Made({}, (), tuple(exc.problems))
 
 
+Workers = Callable[[int], AbstractContextManager[Executor | None]]
+"""Given how many targets must be made, the executor to make them in (None: in this
+process). Called only when something must be made, so an up-to-date build starts no worker
+process and no cluster."""
+
+
 def run(
     project: Project,
     progress: Callable[[str, int, int], None] | None = None,
-    executor: Executor | None = None,
+    executor: Workers | None = None,
     force: bool = False,
 ) -> BuildResult:
-    """Plan every target, make those the cache does not vouch for (in `executor`'s workers
-    when given, in plan order), and write each as it is made; `force` makes them all.
-    A target's cache entry is recorded only once all its files are written."""
+    """Plan every target, make those the cache does not vouch for (in the workers of
+    `executor` when given, in plan order), and write each as it is made; `force` makes them
+    all. A target's cache entry is recorded only once all its files are written."""
     project.require_data()
     planned = plan(project)
     clash = duplicates(p.target for p in planned if p.target is not None)
@@ -115,9 +121,30 @@ def run(
                 served[n] = warnings
     store.keep_only(p.target.outputs for p in planned if p.target is not None)
     targets = [p.target for n, p in enumerate(planned) if p.target is not None and n not in served]
-    made: Iterator[Made] = (
-        executor.map(make, targets) if executor is not None else (make(t) for t in targets)
-    )
+    workers = executor(len(targets)) if executor is not None and targets else nullcontext(None)
+    with workers as pool, _saving(store):
+        made: Iterator[Made] = pool.map(make, targets) if pool else (make(t) for t in targets)
+        return _written(planned, keys, served, made, store, progress)
+
+
+@contextmanager
+def _saving(store: Cache) -> Iterator[None]:
+    """Whatever ends the build, the entries of the targets written so far are saved."""
+    try:
+        yield
+    finally:
+        store.flush()
+
+
+def _written(
+    planned: list[Planned],
+    keys: dict[int, str],
+    served: dict[int, list[str]],
+    made: Iterator[Made],
+    store: Cache,
+    progress: Callable[[str, int, int], None] | None,
+) -> BuildResult:
+    """Take each made target in plan order, write its files, then record it in the cache."""
     result = BuildResult()
     for count, item in enumerate(planned, start=1):
         problems = list(item.problems)
@@ -142,6 +169,42 @@ def run(
     return result
 
 
+def workers(jobs: int, scheduler: str | None = None) -> Workers:
+    """`build --jobs/--scheduler`: a Dask cluster when a scheduler is named, else up to
+    `jobs` local worker processes, never more than there are targets to make; one target
+    is made in this process, which is quicker than starting a worker for it."""
+    if scheduler is not None:
+        _dask()  # a missing extra is said at once, even when nothing needs making
+
+    def start(todo: int) -> AbstractContextManager[Executor | None]:
+        if scheduler is not None:
+            return dask_executor(scheduler, jobs)
+        if min(jobs, todo) <= 1:
+            return nullcontext(None)
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(min(jobs, todo))
+
+    return start
+
+
+def _dask() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise HandoutsError(
+            [
+                Problem(
+                    "<--scheduler>",
+                    1,
+                    1,
+                    "Dask is not installed: pip install 'handouts[dask]'",
+                )
+            ]
+        ) from None
+    return distributed  # untyped
+
+
 def _reachable(scheduler: str) -> None:
     """Fail at once, not after Dask's retries, when nothing listens at a tcp:// address."""
     import socket
@@ -158,20 +221,7 @@ def dask_executor(scheduler: str, workers: int) -> Iterator[Executor]:
     connects to a running scheduler; `local` starts a LocalCluster of `workers` processes
     on this machine (one thread each: ReportLab keeps process-wide state). Each job is
     pure, a target in and its PDF bytes out; the caller writes the files."""
-    try:
-        import distributed
-    except ImportError:
-        raise HandoutsError(
-            [
-                Problem(
-                    "<--scheduler>",
-                    1,
-                    1,
-                    "Dask is not installed: pip install 'handouts[dask]'",
-                )
-            ]
-        ) from None
-    dask: Any = distributed  # untyped
+    dask = _dask()
     if scheduler == "local":
         cluster = dask.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
         with cluster, dask.Client(cluster) as client:

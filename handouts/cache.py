@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 CACHE_NAME = ".handouts-cache.json"
 FORMAT = 1
+SAVE_EVERY = 2.0
+"""Seconds between saves of the cache file during a build."""
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -110,8 +113,8 @@ def product_inputs(
     """The files a product of these routines in these layouts reads, found without rendering.
     Files that could appear and change the bytes (the default clinic profile, a language's
     label pack in each folder of the search path) are named whether they exist or not."""
-    from .jobs import layout_font_files
     from .library import _folder
+    from .render.fonts import layout_font_files
 
     files: list[Path] = [Path(p) for p in extra if str(p)]
     known = project.routine_files()
@@ -168,6 +171,7 @@ class Cache:
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / CACHE_NAME
         self.entries: dict[str, dict[str, Any]] = {}
+        self._unsaved, self._saved_at = False, time.monotonic()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -195,7 +199,10 @@ class Cache:
     def record(
         self, key: str, pdfs: dict[Path, bytes], outputs: tuple[Path, ...], warnings: list[str]
     ) -> None:
-        """After the target's files were written: remember them, and save at once."""
+        """After the target's files were written: remember them. The file is saved at most
+        every SAVE_EVERY seconds (saving after each target rewrites the whole cache once per
+        target: quadratic in a large library) and by `flush()` at the end. A build killed in
+        between loses only the newest entries, whose targets are made again next time."""
         if not outputs or set(pdfs) != set(outputs):
             return  # made something else than planned: never trust it
         self.entries[str(outputs[0])] = {
@@ -203,7 +210,14 @@ class Cache:
             "files": {str(p): hashlib.sha256(pdfs[p]).hexdigest() for p in outputs},
             "warnings": list(warnings),
         }
-        self.save()
+        self._unsaved = True
+        if time.monotonic() - self._saved_at >= SAVE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Save what was recorded since the last save."""
+        if self._unsaved:
+            self.save()
 
     def keep_only(self, planned: Iterable[tuple[Path, ...]]) -> None:
         """Drop the entries of products no longer planned."""
@@ -216,6 +230,7 @@ class Cache:
         data = {"format": FORMAT, "entries": self.entries}
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
         _write_atomic(self.path, text.encode("ascii"))
+        self._unsaved, self._saved_at = False, time.monotonic()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

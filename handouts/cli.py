@@ -475,23 +475,11 @@ def build(jobs: int | None, force: bool, scheduler: str | None) -> None:
     A product that fails is reported and the others are still made; exit status 1 if any
     failed.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .build import run
+    from .build import run, workers
 
     project = printing_project()
-    workers = jobs or _cores()
     progress = _progress if sys.stderr.isatty() else None
-    if scheduler is not None:
-        from .build import dask_executor
-
-        with dask_executor(scheduler, workers) as pool:
-            result = run(project, progress, pool, force=force)
-    elif workers == 1:
-        result = run(project, progress, force=force)
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            result = run(project, progress, pool, force=force)
+    result = run(project, progress, workers(jobs or _cores(), scheduler), force=force)
     for note in result.notes:
         click.echo(note, err=True)
     echo_written(result.written)

@@ -23,15 +23,10 @@ from .model import Clinic, Image, Personal, Routine
 from .render.booklet import BookletJob
 from .render.card import CardJob
 from .render.common import Meta, Picture, picture_key
-from .render.fonts import FontFiles, check_glyphs, font_files, load_fonts
+from .render.fonts import FontFiles, check_glyphs, layout_font_files, load_fonts
 from .render.handout import HandoutJob
 from .render.text import plain
 from .render.tracking import Tracking
-
-
-def layout_font_files(layout: Layout) -> FontFiles:
-    """The layout's font files, resolved (relative names: beside the layout file first)."""
-    return font_files(layout.fonts, Path(layout.source).parent if layout.source else None)
 
 
 def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, str], FontFiles]:

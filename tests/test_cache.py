@@ -4,6 +4,7 @@ next build trusts only where it is whole."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
@@ -277,3 +278,44 @@ def test_library_versions_are_part_of_every_key(monkeypatch: pytest.MonkeyPatch)
     before = cache.environment()
     monkeypatch.setattr(cache, "_version", lambda dist: "9.9" if dist == "reportlab" else "1")
     assert cache.environment() != before
+
+
+def test_the_cache_file_is_saved_once_per_build_not_once_per_product(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving after every product rewrites the whole file once per product: quadratic in a
+    large library. Within SAVE_EVERY seconds the entries are saved once, at the end."""
+    saves: list[int] = []
+    real = cache.Cache.save
+
+    def counted(self: cache.Cache) -> None:
+        saves.append(len(self.entries))
+        real(self)
+
+    monkeypatch.setattr(cache, "SAVE_EVERY", 3600.0)
+    monkeypatch.setattr(cache.Cache, "save", counted)
+    first = build(project)
+    assert len(first.written) == 21 and saves == [19]
+    edit(project / "data/routines/wger-bird-dog.yaml", "title:", "title: Changed")
+    assert len(build(project).written) > 0 and saves == [19, 19]
+    assert build(project).written == [] and saves == [19, 19]  # nothing new to save
+
+
+def test_an_up_to_date_build_starts_no_workers(project: Path) -> None:
+    """`--jobs` and `--scheduler local` start processes or a cluster: only when there is
+    something to make, and never more workers than targets to make."""
+    asked: list[int] = []
+
+    def workers(todo: int) -> contextlib.AbstractContextManager[None]:
+        asked.append(todo)
+        return contextlib.nullcontext(None)
+
+    project_ = open_project(cwd=project)
+    assert len(run(project_, executor=workers).written) == 21 and asked == [19]
+    assert run(open_project(cwd=project), executor=workers).written == [] and asked == [19]
+    edit(project / "data/routines/wger-chin-tuck.yaml", "title:", "title: Changed")
+    run(open_project(cwd=project), executor=workers)
+    assert asked == [19, 3]  # its handout, its card and the booklet it is in
+    one = build_module.workers(8)
+    with one(1) as pool:
+        assert pool is None  # one target: made here, no worker started for it

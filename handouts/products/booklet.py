@@ -12,12 +12,9 @@ from ..booklet import Booklet, booklet_from_ids, check_routine_ids, follow_chain
 from ..cache import product_inputs
 from ..errors import DataError, Problem
 from ..impose import booklet_plan, pad_pages
-from ..jobs import booklet_job
 from ..layout import PAGE_SIZES, Layout, check_layout
 from ..model import Routine
 from ..project import Project
-from ..render.booklet import render_booklet
-from ..sheets import Marks, impose
 from ..targets import Variant, file_name, joined
 from .common import Result, checked_language, checked_outputs
 
@@ -76,6 +73,10 @@ class BookletTarget:
 
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
         """The reading-order PDF and, when saddle-stitched, the print version: in memory."""
+        from ..jobs import booklet_job
+        from ..render.booklet import render_booklet
+        from ..sheets import Marks, impose
+
         project, booklet, layout = self.project, self.booklet, self.layout
         routines = self.routines
         job = booklet_job(

@@ -15,13 +15,10 @@ from typing import Any, cast
 from ..cache import product_inputs
 from ..errors import DataError, Problem
 from ..impose import Flip, Grid, card_plan, fit_grid
-from ..jobs import card_job
 from ..layout import PAGE_SIZES, Layout, check_layout
 from ..model import Clinic, Routine
 from ..output import shown
 from ..project import Project
-from ..render.card import render_cards
-from ..sheets import MARK_ROOM, Marks, impose
 from ..targets import Variant, file_name, joined
 from .common import Result, checked_language, checked_outputs
 
@@ -45,12 +42,17 @@ def render_card_pdf(
     routines: Sequence[Routine], layout: Layout, clinic: Clinic, language: str | None = None
 ) -> bytes:
     """The print-shop file: one card side per page at trim + bleed, fronts and backs."""
+    from ..jobs import card_job
+    from ..render.card import render_cards
+
     job = card_job(routines, layout, clinic, from_steps=True, language=language)
     return render_cards(job)
 
 
 def card_grid(layout: Layout) -> Grid:
     """Slots for the layout's cards on its office sheet, keeping room for crop marks."""
+    from ..sheets import MARK_ROOM
+
     c = layout.card
     width, height = PAGE_SIZES[c.sheet]
     margin = c.sheet_margin + (MARK_ROOM if c.crop_marks else 0.0)
@@ -67,6 +69,8 @@ def card_sheets(shop: bytes, n_designs: int, layout: Layout, copies: int | None 
 
     Each design is repeated `copies` times, or (None) as often as fills the sheet.
     """
+    from ..sheets import Marks, impose
+
     c = layout.card
     grid = card_grid(layout)
     each = copies if copies is not None else max(1, grid.capacity // n_designs)

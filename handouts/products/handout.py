@@ -9,11 +9,9 @@ from typing import Any
 
 from ..cache import product_inputs
 from ..errors import HandoutsError, Problem
-from ..jobs import handout_job
 from ..layout import Layout
 from ..model import Personal, Routine
 from ..project import Project
-from ..render.handout import render_handout, render_handout_result
 from ..targets import Variant, file_name, joined, patient_folder
 from .common import Result, checked_language, checked_outputs
 
@@ -32,6 +30,9 @@ class HandoutRequest:
 def render_handout_pdf(*args: Any, **kwargs: Any) -> bytes:
     """`jobs.handout_job`'s arguments -> the PDF: every character checked, then rendered.
     Pure: returns bytes, writes nothing."""
+    from ..jobs import handout_job
+    from ..render.handout import render_handout
+
     return render_handout(handout_job(*args, **kwargs))
 
 
@@ -78,6 +79,9 @@ class HandoutTarget:
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
+        from ..jobs import handout_job
+        from ..render.handout import render_handout_result
+
         project = self.project
         job = handout_job(
             self.routines,

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import product_inputs
-from ..jobs import handout_job
 from ..layout import Layout
 from ..model import Routine
 from ..program import Program, check_ids, personalise, warnings
 from ..project import Project
-from ..render.handout import render_handout_result
 from ..targets import Variant, file_name, patient_folder
 from .card import card_sheets, render_card_pdf
 from .common import Result, checked_language, checked_outputs
@@ -58,6 +56,9 @@ class ProgramTarget:
         return product_inputs(project, self.routines, layouts, self.language, [self.program.path])
 
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
+        from ..jobs import handout_job
+        from ..render.handout import render_handout_result
+
         project, program, routines = self.project, self.program, self.routines
         clinic = project.clinic(self.language or routines[0].language)
         notes = tuple(e.note for e in program.entries)  # one per entry, in order

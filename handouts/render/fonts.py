@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..check import Text
 from ..errors import Problem, RenderError
-from ..layout import FontSettings
+from ..layout import FontSettings, Layout
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 RTL_CLASSES = {"R", "AL", "RLE", "RLO", "RLI"}
@@ -75,6 +75,12 @@ def font_files(settings: FontSettings, base: Path | None = None) -> FontFiles:
     ]
     fallback = tuple(str(_font_path(f, base)) for f in settings.fallback)
     return FontFiles(faces[0], faces[1], faces[2], faces[3], fallback)
+
+
+def layout_font_files(layout: Layout) -> FontFiles:
+    """The layout's font files, resolved (relative names: beside the layout file first).
+    Needs no ReportLab: the build cache names them while planning."""
+    return font_files(layout.fonts, Path(layout.source).parent if layout.source else None)
 
 
 @cache
