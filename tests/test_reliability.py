@@ -150,15 +150,15 @@ def test_a_render_failure_mid_build_replaces_nothing(
     assert run("build").exit_code == 0
     before = {p: p.read_bytes() for p in (project / "out").rglob("*.pdf")}
     calls = {"n": 0}
-    import handouts.products.booklet as booklet_product
+    import handouts.render.booklet as booklet_renderer  # products import it when making
 
-    real = booklet_product.render_booklet
+    real = booklet_renderer.render_booklet
 
     def explode(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
         raise RuntimeError("writer crashed")
 
-    monkeypatch.setattr(booklet_product, "render_booklet", explode)
+    monkeypatch.setattr(booklet_renderer, "render_booklet", explode)
     with pytest.raises(RuntimeError):
         build_project(open_project(), force=True)  # else the cache serves it all
     assert calls["n"] == 1 and real is not explode
