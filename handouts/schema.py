@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -827,8 +829,18 @@ def schema_line(relative: str) -> str:
     return f"# yaml-language-server: $schema={relative}"
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9(][^\n#'\"{}\[\],&*!|>%@`]*")
+
+
 def _yaml_scalar(value: str) -> str:
+    """`value` as YAML: plain where that reads back the same, else double-quoted."""
+    if _PLAIN.fullmatch(value) and ": " not in value and not value.endswith((" ", ":")):
+        return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
+
+
+def _comment(text: str, width: int = 92) -> list[str]:
+    return ["# " + line for line in textwrap.wrap(text, width - 2)]
 
 
 def routine_template(title: str, schema_relative: str) -> str:
@@ -873,7 +885,7 @@ def routine_template(title: str, schema_relative: str) -> str:
         if f.name == "id":
             continue  # the file name is the id
         lines.append("")
-        lines.append(f"# {f.name}{' (required)' if f.required else ''}: {f.doc}")
+        lines += _comment(f"{f.name}{' (required)' if f.required else ''}: {f.doc}")
         if f.name in shown:
             lines += bodies[f.name]
         else:
@@ -887,3 +899,14 @@ def _yaml_lines(name: str, value: Any) -> list[str]:
     if isinstance(value, dict):
         return [f"{name}:", *(f"  {k}: {_yaml_scalar(v)}" for k, v in value.items())]
     return [f"{name}: {_yaml_scalar(str(value))}"]
+
+
+def schema_files() -> dict[str, bytes]:
+    """The files `init` and `new` keep in a project (SCHEMA_DIR/KIND.json), by relative path."""
+    return {f"{SCHEMA_DIR}/{kind}.json": schema_text(kind).encode() for kind in KINDS}
+
+
+def title_from_id(rid: str) -> str:
+    """`back-stretch` -> `Back stretch`: a title to start from."""
+    words = rid.replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
