@@ -11,7 +11,7 @@ from pathlib import Path
 from .check import ID_RE
 from .errors import DataError, HandoutsError, Problem
 from .model import routine_from_source
-from .output import shown, write_atomic, write_new
+from .output import replace_atomically, shown, write_new
 from .project import Project
 from .schema import SCHEMA_DIR, routine_template, schema_files, title_from_id
 from .yamlsrc import parse_yaml
@@ -38,7 +38,7 @@ def write_schema_files(root: Path) -> Written:
         elif path.is_file() and path.read_bytes() == data:
             out.kept.append(path)
         else:
-            write_atomic(path, data)
+            replace_atomically(path, data)
             out.updated.append(path)
     return out
 

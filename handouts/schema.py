@@ -569,6 +569,18 @@ def read_texts(c: Checker, node: Node, f: Field, what: str, limit: int) -> list[
 
 
 # -- JSON Schema ---------------------------------------------------------------------------
+def _ecma(regex: str) -> str:
+    """A whole-text Python pattern as an editor runs it: ECMAScript with the `u` flag, where
+    an escaped `"` is an error."""
+    return "^(?:" + regex.replace('\\"', '"') + ")$"
+
+
+def _any_case(word: str) -> str:
+    """A pattern matching `word` in any case (no inline flags in ECMAScript)."""
+    assert re.fullmatch(r"[A-Za-z0-9-]+", word), word  # nothing to escape
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
 def _text_schema(limit: int) -> dict[str, Any]:
     # The readers take every scalar as text: `reps: 10` and `sets: no` are fine there.
     return {
@@ -588,7 +600,7 @@ def field_schema(f: Field, inherited: int = LONG) -> dict[str, Any]:
     elif f.kind == "ref":
         out |= {"type": ["string", "number"], "minLength": 1, "maxLength": limit}
     elif f.kind in PATTERNS:
-        out |= {"type": "string", "pattern": f"^(?:{PATTERNS[f.kind]})$"}
+        out |= {"type": "string", "pattern": _ecma(PATTERNS[f.kind])}
         if f.kind == "url":
             out["maxLength"] = VIDEO_LIMIT
     elif f.kind == "texts":
@@ -602,7 +614,7 @@ def field_schema(f: Field, inherited: int = LONG) -> dict[str, Any]:
             {
                 "type": "object",
                 "minProperties": 1,
-                "patternProperties": {f"^(?:{LANG_RE})$": _text_schema(limit)},
+                "patternProperties": {_ecma(LANG_RE): _text_schema(limit)},
                 "additionalProperties": False,
             },
         ]
@@ -712,11 +724,11 @@ def _setting_schema(meta: Any, page_sizes: dict[str, Any]) -> dict[str, Any]:
     if kind == "length":
         return {"type": "string", "pattern": _LENGTH, "examples": ["0.5in", "12mm", "18pt"]}
     if kind == "pagesize":
-        names = "|".join(page_sizes)
+        names = "|".join(_any_case(name) for name in page_sizes)  # read in any case
         side = r"\d+(\.\d+)?\s*(pt|in|mm|cm)"
         return {
             "type": "string",
-            "pattern": rf"(?i)^\s*(?:{names}|{side}\s*[x×]\s*{side})\s*$",
+            "pattern": rf"^\s*(?:{names}|{side}\s*[x×]\s*{side})\s*$",
             "examples": [*page_sizes, "8.5in x 11in"],
         }
     if kind == "color":
@@ -751,10 +763,10 @@ _KIND_WORDS = {
 def _type_words(f: Field, limit: int) -> str:
     if f.kind == "list":
         assert f.item is not None
-        item = "text" if f.item.kind in SCALAR_KINDS else "item"
-        if f.item.kind == "map" and f.item.short is not None:
-            item = f"{_type_words(f.item.sub(f.item.short), limit)} or mapping"
-        return f"list of {item}"
+        if f.item.kind == "map":
+            either = "a text or " if f.item.short is not None else ""
+            return f"list; each {either}a mapping"
+        return f"list of {_type_words(f.item, f.item.text_limit(limit))}"
     if f.kind == "map":
         return "picture" if f.keys == IMAGE_KEYS else "mapping"
     words = _KIND_WORDS[f.kind]
