@@ -17,8 +17,11 @@ from hypothesis import assume, given
 from PIL import Image
 
 from handouts import schema
+from handouts.booklet import booklet_from_node
+from handouts.check import Checker
 from handouts.errors import DataError
-from handouts.model import routine_from_source
+from handouts.model import clinic_from_source, routine_from_source
+from handouts.program import program_from
 from handouts.yamlsrc import parse_yaml
 
 from .conftest import FIXTURES, ROOT, pdf_text, run, words, write
@@ -149,12 +152,30 @@ def test_schema_rejects_what_it_can_express(name: str) -> None:
 
 # -- the schema and the readers agree ----------------------------------------------------
 MINIMAL = {"title": "A title", "steps": ["A step."]}
+SMALLEST: dict[str, dict[str, Any]] = {
+    "routine": MINIMAL,
+    "booklet": {"title": "A booklet", "routines": ["sample"]},
+    "program": {"patient": "A patient", "routines": ["sample"]},
+    "clinic": {},
+}
 
 
-def _read(data: dict[str, Any], rid: str = "sample") -> DataError | None:
+def _read(data: dict[str, Any], rid: str = "sample", kind: str = "routine") -> DataError | None:
+    """The reader's verdict on `data` written as YAML: None, or its problems."""
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     try:
-        routine_from_source(parse_yaml(text.encode(), f"{rid}.yaml"), rid)
+        src = parse_yaml(text.encode(), f"{rid}.yaml")
+        if kind == "routine":
+            routine_from_source(src, rid)
+        elif kind == "clinic":
+            clinic_from_source(src)
+        else:
+            c = Checker(src.path)
+            if kind == "booklet":
+                booklet_from_node(c, src.root, rid, src.path)
+            else:
+                program_from(c, src.root, rid)
+            c.done()
     except DataError as exc:
         return exc
     return None
@@ -165,62 +186,85 @@ def _schema_ok(kind: str, data: dict[str, Any]) -> bool:
     return validator(kind).is_valid(editor_view(text))
 
 
-@pytest.mark.parametrize("field", schema.ROUTINE.fields, ids=lambda f: f.name)
+EVERY_FIELD = [
+    pytest.param(kind, f, id=f"{kind}.{f.name}")
+    for kind, fmt in schema.FORMATS.items()
+    for f in fmt.fields
+]
+
+
+@pytest.mark.parametrize("kind,field", EVERY_FIELD)
 def test_each_declared_example_is_read_by_both_and_a_mapping_in_its_place_by_neither(
-    field: schema.Field,
+    kind: str, field: schema.Field
 ) -> None:
-    example = field.example
-    data = {**MINIMAL, field.name: example}
-    if field.name == "image":
-        example = {**example, "path": "missing.png"}  # no file check here: shape only
-    assert _read(data, rid=str(example) if field.name == "id" else "sample") is None
-    assert _schema_ok("routine", data)
+    base = {k: v for k, v in SMALLEST[kind].items() if k not in schema.FORMATS[kind].one_of}
+    if field.name not in schema.FORMATS[kind].one_of:
+        base = SMALLEST[kind]
+    data = {**base, field.name: field.example}
+    rid = str(field.example) if field.name == "id" else "sample"
+    assert _read(data, rid, kind) is None
+    assert _schema_ok(kind, data)
     if field.kind != "map" or field.short is not None:
-        wrong = {**MINIMAL, field.name: [{"a": "b"}] if field.kind == "list" else {"a": "b"}}
-        assert _read(wrong) is not None
-        assert not _schema_ok("routine", wrong)
-    unknown = {**MINIMAL, field.name + "_": example}
-    assert _read(unknown) is not None and not _schema_ok("routine", unknown)
+        wrong = {**base, field.name: [{"a": "b"}] if field.kind == "list" else {"a": "b"}}
+        assert _read(wrong, kind=kind) is not None
+        assert not _schema_ok(kind, wrong)
+    unknown = {**data, field.name + "_": field.example}
+    assert _read(unknown, rid, kind) is not None and not _schema_ok(kind, unknown)
 
 
-def _limit_cases() -> list[tuple[str, Any, int]]:
-    """(where, a function placing a text there in a routine, that text's declared limit)."""
-    cases: list[tuple[str, Any, int]] = []
-    for f in schema.ROUTINE.fields:
-        limit = f.text_limit()
-        if f.kind == "text":
-            cases.append((f.name, lambda v, n=f.name: {n: v}, limit))
-        elif f.kind == "texts":
-            cases.append((f.name, lambda v, n=f.name: {n: [v]}, limit))
-        elif f.kind == "map":
-            base = {"path": "x.png"} if f.short == "path" else {}
-            for sub in f.fields:
-                if sub.kind == "text":
-                    cases.append((
-                        f"{f.name}.{sub.name}",
-                        lambda v, n=f.name, k=sub.name, b=base: {n: {**b, k: v}},
-                        sub.text_limit(limit),
-                    ))  # fmt: skip
-        elif f.kind == "list" and f.item is not None:
-            for sub in f.item.fields:
-                if sub.kind == "text":
-                    cases.append((
-                        f"{f.name}[].{sub.name}",
-                        lambda v, n=f.name, k=sub.name: {n: [{k: v}]},
-                        sub.text_limit(f.item.text_limit(limit)),
-                    ))  # fmt: skip
+TEXTUAL = ("text", "ref", "texts", "translated")
+
+
+def _required(f: schema.Field) -> dict[str, Any]:
+    return {sub.name: sub.example for sub in f.fields if sub.required}
+
+
+def _limit_cases() -> list[Any]:
+    """(kind, where, a function placing a text there, that text's declared limit) for every
+    text of every format, nested ones included."""
+    cases: list[Any] = []
+    for kind, fmt in schema.FORMATS.items():
+        for f in fmt.fields:
+            limit = f.text_limit()
+            subs: list[tuple[str, Any, int]] = []
+            if f.kind in TEXTUAL:
+                one = f.kind == "texts"
+                subs.append((f.name, lambda v, n=f.name, one=one: {n: [v] if one else v}, limit))
+            elif f.kind == "map":
+                base = _required(f)
+                for sub in f.fields:
+                    if sub.kind in TEXTUAL:
+                        subs.append((
+                            f"{f.name}.{sub.name}",
+                            lambda v, n=f.name, k=sub.name, b=base: {n: {**b, k: v}},
+                            sub.text_limit(limit),
+                        ))  # fmt: skip
+            elif f.item is not None and f.item.kind in TEXTUAL:
+                subs.append((f"{f.name}[]", lambda v, n=f.name: {n: [v]}, f.item.text_limit(limit)))
+            elif f.item is not None:
+                base = _required(f.item)
+                for sub in f.item.fields:
+                    if sub.kind in TEXTUAL:
+                        subs.append((
+                            f"{f.name}[].{sub.name}",
+                            lambda v, n=f.name, k=sub.name, b=base: {n: [{**b, k: v}]},
+                            sub.text_limit(f.item.text_limit(limit)),
+                        ))  # fmt: skip
+            for where, place, n in subs:
+                cases.append(pytest.param(kind, place, n, id=f"{kind}.{where}"))
     return cases
 
 
-@pytest.mark.parametrize(
-    "where,place,limit", [pytest.param(*case, id=case[0]) for case in _limit_cases()]
-)
-def test_reader_and_schema_agree_on_every_length_limit(where: str, place: Any, limit: int) -> None:
-    at_limit, over = {**MINIMAL, **place("x" * limit)}, {**MINIMAL, **place("x" * (limit + 1))}
-    assert _read(at_limit) is None and _schema_ok("routine", at_limit), where
-    problem = _read(over)
-    assert problem is not None and "the limit is" in str(problem), where
-    assert not _schema_ok("routine", over), where
+@pytest.mark.parametrize("kind,place,limit", _limit_cases())
+def test_reader_and_schema_agree_on_every_length_limit(kind: str, place: Any, limit: int) -> None:
+    base = SMALLEST[kind]
+    if set(place("x")) & set(schema.FORMATS[kind].one_of):
+        base = {k: v for k, v in base.items() if k not in schema.FORMATS[kind].one_of}
+    at_limit, over = {**base, **place("x" * limit)}, {**base, **place("x" * (limit + 1))}
+    assert _read(at_limit, kind=kind) is None and _schema_ok(kind, at_limit)
+    problem = _read(over, kind=kind)
+    assert problem is not None and "the limit is" in str(problem)
+    assert not _schema_ok(kind, over)
 
 
 @pytest.mark.parametrize("kind", sorted(schema.FORMATS))
