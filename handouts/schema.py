@@ -647,7 +647,6 @@ def json_schema(kind: str) -> dict[str, Any]:
     fmt = FORMATS[kind]
     out: dict[str, Any] = {
         "$schema": DRAFT,
-        "$id": f"urn:handouts:schema:{kind}",
         "title": f"handouts {fmt.title.lower()} ({fmt.files})",
         "description": fmt.doc,
     }
@@ -685,7 +684,6 @@ def layout_schema() -> dict[str, Any]:
 
     return {
         "$schema": DRAFT,
-        "$id": "urn:handouts:schema:layout",
         "title": "handouts layout (layouts/NAME.yaml)",
         "description": "A page design; it lists only what differs from the layout it extends.",
         **section(Layout, True),

@@ -362,6 +362,14 @@ def test_docs_format_reference_is_the_declaration() -> None:
             assert f"| `{f.name}` |" in doc
 
 
+def test_the_worked_example_in_the_routine_format_doc_reads_and_validates() -> None:
+    doc = (ROOT / "docs" / "routine-format.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    routine = routine_from_source(parse_yaml(example.encode(), "example.yaml"), "example")
+    assert routine.steps[1].image is not None and routine.steps[1].image.alt
+    assert errors("routine", example) == []
+
+
 def test_routine_format_doc_table_is_the_declaration() -> None:
     doc = (ROOT / "docs" / "routine-format.md").read_text(encoding="utf-8")
     start = "<!-- handouts schema --markdown --kind routine -->\n"
