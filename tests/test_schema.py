@@ -564,3 +564,25 @@ def _patterns(node: Any) -> list[str]:
     if isinstance(node, list):
         return [p for value in node for p in _patterns(value)]
     return []
+
+
+def test_new_follows_the_project_data_setting_and_its_schema_line_still_resolves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "handouts.yaml", "data: clinic/content\n")
+    monkeypatch.chdir(tmp_path)
+    made = run("new", "wall-slide")
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "clinic/content/routines/wall-slide.yaml"
+    line = path.read_text(encoding="utf-8").splitlines()[0]
+    assert line == "# yaml-language-server: $schema=../../../.handouts/schema/routine.json"
+    assert (path.parent / line.split("=", 1)[1]).resolve() == (
+        tmp_path / ".handouts/schema/routine.json"
+    )
+    assert run("validate").exit_code == 0
+
+
+def test_schema_markdown_for_layouts_points_at_their_reference() -> None:
+    result = run("schema", "--markdown", "--kind", "layout")
+    assert result.exit_code == 1
+    assert result.stderr == "<--kind>:1:1: --markdown: the layout settings are in docs/layouts.md\n"
