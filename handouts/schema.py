@@ -129,7 +129,13 @@ class Format:
 
 
 # -- pictures ------------------------------------------------------------------------------
-def image_field(name: str, doc: str, example: Any = None, limit: int = LONG) -> Field:
+def image_field(
+    name: str,
+    doc: str,
+    example: Any = None,
+    limit: int = LONG,
+    caption: str = "printed under the picture",
+) -> Field:
     """A picture: `path` alone, or `{path, caption, alt}`."""
     return Field(
         name,
@@ -147,7 +153,7 @@ def image_field(name: str, doc: str, example: Any = None, limit: int = LONG) -> 
                 required=True,
                 limit=LONG,
             ),
-            Field("caption", "text", "printed under the picture", "The roller under your hips"),
+            Field("caption", "text", caption, "The roller under your hips"),
             Field(
                 "alt",
                 "text",
@@ -207,26 +213,26 @@ ROUTINE = Format(
                 "a short group name printed above the title",
                 "Joint relief",
                 limit=SHORT,
-            ),  # fmt: skip
+            ),
             Field(
                 "summary",
                 "text",
                 "one or two sentences: what and why",
                 "Traction for your lower back, with a foam roller.",
-            ),  # fmt: skip
+            ),
             Field(
                 "equipment",
                 "texts",
                 "things the patient needs" + _LIST_ITEMS,
                 ["Foam roller"],
                 limit=SHORT,
-            ),  # fmt: skip
+            ),
             Field(
                 "benefits",
                 "texts",
                 "what it helps with" + _LIST_ITEMS,
                 ["Can release SI joint pain"],
-            ),  # fmt: skip
+            ),
             Field(
                 "cautions",
                 "texts",
@@ -239,7 +245,7 @@ ROUTINE = Format(
                 "texts",
                 "how to check whether you need it, and how to retest" + _LIST_ITEMS,
                 ["Stand up and feel for pulling in your lower back."],
-            ),  # fmt: skip
+            ),
             Field(
                 "steps",
                 "list",
@@ -263,25 +269,25 @@ ROUTINE = Format(
                 "texts",
                 "what to do afterwards" + _LIST_ITEMS,
                 ["Afterward, slowly stand up."],
-            ),  # fmt: skip
+            ),
             Field(
                 "notes",
                 "texts",
                 "anything else worth knowing" + _LIST_ITEMS,
                 ["Side note: breathe out as you lower."],
-            ),  # fmt: skip
+            ),
             Field(
                 "quick_reference",
                 "texts",
                 "short numbered steps for the pocket card (needed for cards)" + _LIST_ITEMS,
                 ["Roller under your hips.", "Hold 1-2 minutes."],
-            ),  # fmt: skip
+            ),
             DOSAGE,
             image_field(
                 "image",
                 "a picture for the whole routine, printed under the summary",
                 {"path": "images/roller.png", "alt": "A foam roller under the hips"},
-            ),  # fmt: skip
+            ),
             Field(
                 "video",
                 "url",
@@ -297,7 +303,7 @@ ROUTINE = Format(
                 "lady-stretch",
                 limit=SHORT,
                 hint="must be a routine id (its file name without .yaml)",
-            ),  # fmt: skip
+            ),
             Field(
                 "next",
                 "id",
@@ -305,7 +311,7 @@ ROUTINE = Format(
                 "serratus-anterior",
                 limit=SHORT,
                 hint="must be a routine id (its file name without .yaml)",
-            ),  # fmt: skip
+            ),
             Field(
                 "language",
                 "language",
@@ -313,13 +319,13 @@ ROUTINE = Format(
                 "en",
                 limit=SHORT,
                 hint="must be a BCP 47 tag like en",
-            ),  # fmt: skip
+            ),
             Field(
                 "source",
                 "text",
                 "where the text comes from (printed small at the end)",
                 "https://wger.de/en/exercise/1/",
-            ),  # fmt: skip
+            ),
             Field("author", "text", "who wrote it", "A. Clinician", limit=SHORT),
             Field("license", "text", "the licence of the text", "CC-BY-SA 4.0", limit=SHORT),
             Field(
@@ -344,12 +350,10 @@ CLINIC_TEXT = (
         "printed at the top of every handout and on card backs",
         "Riverside Physio",
         limit=SHORT,
-    ),  # fmt: skip
+    ),
     Field("phone", "text", "the number a patient calls", "(555) 010-4477", limit=SHORT),
     Field("address", "text", "printed under the name", "1 Example Street", limit=SHORT),
-    Field(
-        "website", "text", "printed on handouts and covers", "https://example.org", limit=SHORT
-    ),  # fmt: skip
+    Field("website", "text", "printed on handouts and covers", "https://example.org", limit=SHORT),
 )
 TRANSLATED = ("safety", "safety_short", "disclaimer")
 """Clinic texts that may be given once per language."""
@@ -371,7 +375,7 @@ CLINIC = Format(
                 "translated",
                 "a short disclaimer at the foot of each handout; text, or one per language",
                 "This sheet supports your clinician's advice.",
-            ),  # fmt: skip
+            ),
             Field(
                 "safety",
                 "translated",
@@ -385,13 +389,14 @@ CLINIC = Format(
                 "the same, short enough for a wallet card's back",
                 "Sharp pain? Stop and call us.",
                 limit=SHORT,
-            ),  # fmt: skip
+            ),
             image_field(
                 "logo",
                 "the clinic's logo, in the header and on card backs",
                 "logo.png",
                 limit=SHORT,
-            ),  # fmt: skip
+                caption="not printed with a logo",
+            ),
         ),
     ),
 )
@@ -427,13 +432,13 @@ BOOKLET = Format(
                 "under the title",
                 "Mobility routines to do at home",
                 limit=SHORT,
-            ),  # fmt: skip
+            ),
             Field(
                 "intro",
                 "text",
                 "a welcome on the page after the cover",
                 "Do these in the order shown.",
-            ),  # fmt: skip
+            ),
             _ROUTINE_IDS,
             Field(
                 "sections",
@@ -457,22 +462,22 @@ BOOKLET = Format(
                 "a booklet layout by name or file (default: the project's)",
                 "booklet-a5",
                 limit=SHORT,
-            ),  # fmt: skip
+            ),
             image_field(
                 "cover_image",
                 "a picture on the cover",
                 {"path": "cover.png", "alt": "Two people stretching"},
-            ),  # fmt: skip
+            ),
             Field(
                 "back_cover",
                 "text",
                 "text on the back cover",
                 "Keep this booklet with your exercise things.",
-            ),  # fmt: skip
+            ),
             Field(
                 "clinic",
                 "map",
-                "the clinic's name, phone, address or website for this booklet only",
+                "clinic profile texts (not the logo) that are different in this booklet",
                 {"phone": "(555) 010-9999"},
                 limit=LONG,
                 fields=(
@@ -481,7 +486,7 @@ BOOKLET = Format(
                     Field("safety", "text", "a safety text for this booklet", "Stop if it hurts."),
                     Field(
                         "safety_short", "text", "its short form", "Stop if it hurts.", limit=SHORT
-                    ),  # fmt: skip
+                    ),
                 ),
             ),
         ),
@@ -507,7 +512,7 @@ PROGRAM = Format(
                 "text",
                 "a note printed under the title",
                 "Every morning, before breakfast.",
-            ),  # fmt: skip
+            ),
             Field(
                 "routines",
                 "list",
@@ -530,7 +535,7 @@ PROGRAM = Format(
                             "wger-bird-dog",
                             required=True,
                             limit=SHORT,
-                        ),  # fmt: skip
+                        ),
                         *(dataclasses.replace(f, limit=DOSAGE.limit) for f in DOSAGE.fields),
                         Field(
                             "note",
@@ -538,7 +543,7 @@ PROGRAM = Format(
                             "printed under the routine",
                             "Keep hips level.",
                             limit=LONG,
-                        ),  # fmt: skip
+                        ),
                     ),
                 ),
             ),
