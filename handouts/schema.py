@@ -12,7 +12,9 @@ and an example, as layout settings are declared in layout.py. From this one decl
 Kinds of value:
 
 - `text`: one text. Every YAML scalar is text to the readers (`10`, `no` and `1:30` stay
-  what is written), so the JSON Schema admits numbers and true/false there too.
+  what is written), so the JSON Schema admits numbers and true/false there too. A bare
+  `null` or `~` is the only difference: the readers print it as a word, the schema refuses
+  it, since an editor cannot tell it from an empty value, which the readers refuse.
 - `texts`: a text, or a list of texts.
 - `id`, `language`, `url`, `date`: a text of that form (PATTERNS), with the field's `hint`
   as the message when it is not.
