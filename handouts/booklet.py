@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from .check import LONG, SHORT, Checker, Text
+from .check import LONG, Checker, Text
 from .library import (
     check_known_ids,
     image_check,
@@ -18,16 +18,17 @@ from .library import (
     unknown_ids,
     yaml_files,
 )
-from .model import CLINIC_FIELDS, CLINIC_KEYS, Image, ImageCheck, Routine, image_from_node
+from .model import Image, ImageCheck, Routine, image_from_node
 from .output import shown
+from .schema import BOOKLET
 from .yamlsrc import Node, read_yaml
 
-BOOKLET_FIELDS: dict[str, int] = {
-    # every key a manifest may have, with the most characters one text in it may hold
-    "title": SHORT, "subtitle": SHORT, "intro": LONG, "routines": SHORT, "sections": SHORT,
-    "layout": SHORT, "cover_image": LONG, "back_cover": LONG, "clinic": LONG,
-}  # fmt: skip
-BOOKLET_KEYS = tuple(BOOKLET_FIELDS)
+BOOKLET_FIELDS: dict[str, int] = BOOKLET.limits()
+"""Every key a manifest may have, with the most characters one text in it may hold
+(declared in schema.py)."""
+BOOKLET_KEYS = BOOKLET.keys
+SECTION = BOOKLET.item("sections")
+CLINIC_OVERRIDE = BOOKLET.field("clinic")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def booklet_from_node(
 ) -> Booklet | None:
     """The manifest's booklet, or None with every problem in `c`: with `known` (the
     library's routine files), ids that name no routine are among them."""
-    keys = c.mapping(root, BOOKLET_KEYS, ("title",), what="the booklet")
+    keys = c.mapping(root, BOOKLET_KEYS, BOOKLET.required_keys, what=BOOKLET.what)
     title = (
         c.text(keys["title"], "title", limit=BOOKLET_FIELDS["title"]) if "title" in keys else None
     )
@@ -92,7 +93,7 @@ def booklet_from_node(
 
         def section(node: Node, i: int) -> Section | None:
             what = f"sections[{i + 1}]"
-            sk = c.mapping(node, ("title", "routines"), ("title", "routines"), what=what)
+            sk = c.mapping(node, SECTION.keys, SECTION.required_keys, what=what)
             if "title" not in sk or "routines" not in sk:
                 return None
             stitle = c.text(sk["title"], f"{what}.title", limit=BOOKLET_FIELDS["sections"])
@@ -107,7 +108,7 @@ def booklet_from_node(
     if known is not None:
         c.problems += unknown_ids(path, [i for s in sections for i in s.routine_ids], known)
     values: dict[str, object] = {}
-    for key in ("subtitle", "intro", "back_cover", "layout"):
+    for key in (f.name for f in BOOKLET.fields if f.kind == "text" and not f.required):
         if key in keys:
             value = c.text(keys[key], key, limit=BOOKLET_FIELDS[key])
             values[key] = str(value) if key == "layout" and value else value
@@ -116,8 +117,11 @@ def booklet_from_node(
             c, keys["cover_image"], "cover_image", check_image, limit=BOOKLET_FIELDS["cover_image"]
         )
     if "clinic" in keys:
-        ck = c.mapping(keys["clinic"], CLINIC_KEYS[:-1], what="clinic")
-        clinic = {k: c.text(v, f"clinic.{k}", limit=CLINIC_FIELDS[k]) for k, v in ck.items()}
+        ck = c.mapping(keys["clinic"], CLINIC_OVERRIDE.keys, what="clinic")
+        clinic = {
+            k: c.text(v, f"clinic.{k}", limit=CLINIC_OVERRIDE.sub(k).text_limit(LONG))
+            for k, v in ck.items()
+        }
         values["clinic"] = {k: v for k, v in clinic.items() if v is not None}
     if title is None or c.problems:
         return None

@@ -137,6 +137,8 @@ def init(folder: Path) -> None:
     result = init_project(folder)
     for path in result.created:
         click.echo(f"created {shown(path)}")
+    for path in result.updated:
+        click.echo(f"updated {shown(path)} (generated: the fields this version reads)")
     for path in result.kept:
         click.echo(f"kept    {shown(path)} (already there)")
     here = "" if result.root == Path.cwd().absolute() else f"cd {shown(result.root)} && "
@@ -420,6 +422,58 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         click.echo(f"{len(report.warnings)} warning(s), and --strict makes them fail", err=True)
         sys.exit(1)
     click.echo(f"{report.checked} file(s) OK")
+
+
+SCHEMA_KINDS = ("routine", "booklet", "program", "clinic", "layout")  # schema.KINDS
+
+
+@main.command()
+@click.option(
+    "--kind",
+    type=click.Choice(SCHEMA_KINDS),
+    help="Which file: a routine (the default), booklet, programme, clinic profile or layout.",
+)
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="Print the field tables of docs/format.md instead (all kinds unless --kind).",
+)
+@project_options
+@reports_errors
+def schema(kind: str | None, markdown: bool) -> None:
+    """Print the JSON Schema (draft 2020-12) of a kind of data file, for editors.
+
+    `init` and `new` keep these in .handouts/schema/ and point each file's first line at
+    them, so VS Code (with the YAML extension) completes and checks fields as you type.
+    """
+    from .schema import markdown_reference, markdown_table, schema_text
+
+    if not markdown:
+        click.echo(schema_text(kind or "routine"), nl=False)
+    elif kind == "layout":
+        message = "--markdown: the layout settings are in docs/layouts.md"
+        raise HandoutsError([Problem("<--kind>", 1, 1, message)])
+    else:
+        click.echo(markdown_table(kind) if kind else markdown_reference(), nl=False)
+
+
+@main.command()
+@click.argument("routine_id", metavar="ID")
+@click.option("--title", help="The routine's title (default: made from ID).")
+@project_options
+@reports_errors
+def new(routine_id: str, title: str | None) -> None:
+    """Write DATA/routines/ID.yaml: a commented routine to fill in, that validates.
+
+    Never replaces a routine that is already there.
+    """
+    from .scaffold import new_routine
+
+    path, schemas = new_routine(current_project(), routine_id, title)
+    for made in schemas.created + schemas.updated:
+        click.echo(f"wrote   {shown(made)}")
+    click.echo(f"created {shown(path)}")
+    click.echo(f"Next: fill it in, then `handouts validate {shown(path)}`.")
 
 
 @main.command("list")

@@ -8,15 +8,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from .check import ID_RE, LANG_RE, LONG, SHORT, URL_RE, Checker, Text
+from .check import LANG_RE, LONG, Checker, Text
 from .errors import Problem
+from .schema import (
+    CLINIC,
+    DOSAGE,
+    IMAGE_KEYS,
+    ROUTINE,
+    SCALAR_KINDS,
+    VIDEO_LIMIT,
+    read_texts,
+    read_value,
+)
+from .schema import DOSAGE_KEYS as DOSAGE_KEYS  # in the order a handout and a card print them
 from .yamlsrc import Node, Source
 
 ImageCheck = Callable[["Image", str], list[Problem]]
 """Checks a picture's file (library.resolve_image); its problems join the file's others."""
-
-DOSAGE_KEYS = ("sets", "reps", "hold", "frequency", "side")
-"""Dosage fields, in the order a handout and a card print them."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Image:
     caption: Text | None
     line: int
     col: int
+    alt: Text | None = None  # the picture in words, for the accessible edition; never printed
 
 
 @dataclass(frozen=True)
@@ -90,43 +99,34 @@ class Routine:
         return out
 
 
-VIDEO_LIMIT = 300
-"""Characters of a video address: its QR code on a card (about 0.8 in) stays scannable."""
-
-
-ROUTINE_FIELDS: dict[str, int] = {
-    # every key a routine may have, with the most characters one text in it may hold
-    "id": SHORT, "title": SHORT, "category": SHORT, "summary": LONG, "equipment": SHORT,
-    "benefits": LONG, "cautions": LONG, "test": LONG, "steps": LONG, "aftercare": LONG,
-    "notes": LONG, "quick_reference": LONG, "dosage": SHORT, "image": LONG, "video": LONG,
-    "previous": SHORT, "next": SHORT, "language": SHORT, "source": LONG, "author": SHORT,
-    "license": SHORT, "reviewed": SHORT,
-}  # fmt: skip
-ROUTINE_KEYS = tuple(ROUTINE_FIELDS)
-LIST_FIELDS = ("equipment", "benefits", "cautions", "test", "aftercare", "notes",
-               "quick_reference")  # fmt: skip
-TEXT_FIELDS = ("category", "summary", "source", "author", "license")
+ROUTINE_FIELDS: dict[str, int] = ROUTINE.limits()
+"""Every key a routine may have, with the most characters one text in it may hold
+(declared in schema.py, as every field of every document is)."""
+ROUTINE_KEYS = ROUTINE.keys
+LIST_FIELDS = tuple(f.name for f in ROUTINE.fields if f.kind == "texts")
+TEXT_FIELDS = tuple(f.name for f in ROUTINE.fields if f.kind == "text" and not f.required)
 
 
 def image_from_node(
     c: Checker, node: Node, what: str, check: ImageCheck | None = None, *, limit: int = LONG
 ) -> Image | None:
-    """`image: path` or `image: {path, caption}`; `check` looks at the file."""
+    """`image: path` or `image: {path, caption, alt}`; `check` looks at the file."""
     if node.kind == "str":
         path = c.text(node, what)
         image = Image(PurePath(path), None, node.line, node.col) if path else None
     else:
-        keys = c.mapping(node, ("path", "caption"), ("path",), what=what)
+        keys = c.mapping(node, IMAGE_KEYS, ("path",), what=what)
         if "path" not in keys:
             return None
         path = c.text(keys["path"], f"{what}.path")
-        caption = (
-            c.text(keys["caption"], f"{what}.caption", limit=limit) if "caption" in keys else None
+        caption, alt = (
+            c.text(keys[k], f"{what}.{k}", limit=limit) if k in keys else None
+            for k in ("caption", "alt")
         )
         if path is None:
             return None
         where = keys["path"]
-        image = Image(PurePath(path), caption, where.line, where.col)
+        image = Image(PurePath(path), caption, where.line, where.col, alt)
     if image is not None and check is not None:
         c.problems += check(image, what)
     return image
@@ -137,10 +137,13 @@ def dosage_from_node(c: Checker, node: Node, what: str = "dosage") -> dict[str, 
     out: dict[str, Text] = {}
     for key in DOSAGE_KEYS:
         if key in keys:
-            value = c.text(keys[key], f"{what}.{key}", limit=ROUTINE_FIELDS["dosage"])
+            value = c.text(keys[key], f"{what}.{key}", limit=DOSAGE.text_limit())
             if value is not None:
                 out[key] = value
     return out
+
+
+STEP = ROUTINE.item("steps")
 
 
 def _step(c: Checker, node: Node, i: int, check: ImageCheck | None = None) -> Step | None:
@@ -149,13 +152,13 @@ def _step(c: Checker, node: Node, i: int, check: ImageCheck | None = None) -> St
     if node.kind == "str":
         text = c.text(node, what, limit=limit)
         return Step(text) if text is not None else None
-    if node.kind == "map" and len(node.keys) == 1 and not {"text", "image"} & set(node.keys):
+    if node.kind == "map" and len(node.keys) == 1 and not set(STEP.keys) & set(node.keys):
         c.error(
             node,
             f"{what} reads as 'key: value' because of the ': ' in it; put the whole step in quotes",
         )
         return None
-    keys = c.mapping(node, ("text", "image"), ("text",), what=what)
+    keys = c.mapping(node, STEP.keys, STEP.required_keys, what=what)
     text = c.text(keys["text"], f"{what}.text", limit=limit) if "text" in keys else None
     image = (
         image_from_node(c, keys["image"], f"{what}.image", check, limit=limit)
@@ -174,11 +177,14 @@ def routine_from_source(
     booklets and programmes name. An `id:` that says otherwise is an error, not a rename.
     """
     c = Checker(src.path)
-    keys = c.mapping(src.root, ROUTINE_KEYS, ("title", "steps"), what="the routine")
+    keys = c.mapping(src.root, ROUTINE_KEYS, ROUTINE.required_keys, what=ROUTINE.what)
     values: dict[str, object] = {}
-    title = (
-        c.text(keys["title"], "title", limit=ROUTINE_FIELDS["title"]) if "title" in keys else None
-    )
+    for f in ROUTINE.fields:  # the plain values, each read as its declaration says
+        if f.name in keys and f.kind in SCALAR_KINDS:
+            values[f.name] = read_value(c, keys[f.name], f, f.name, f.text_limit())
+        elif f.name in keys and f.kind == "texts":
+            values[f.name] = tuple(read_texts(c, keys[f.name], f, f.name, f.text_limit()))
+    title = values.pop("title", None)
     steps = (
         c.seq(keys["steps"], "steps", lambda n, i: _step(c, n, i, check_image))
         if "steps" in keys
@@ -186,39 +192,25 @@ def routine_from_source(
     )
     if "steps" in keys and keys["steps"].kind == "seq" and not keys["steps"].items:
         c.error(keys["steps"], "'steps' is empty; a routine needs at least one step")
-    for name in LIST_FIELDS:
-        if name in keys:
-            values[name] = tuple(c.text_list(keys[name], name, limit=ROUTINE_FIELDS[name]))
-    for name in TEXT_FIELDS:
-        if name in keys:
-            values[name] = c.text(keys[name], name, limit=ROUTINE_FIELDS[name])
-    if "id" in keys:
-        given = c.pattern(keys["id"], "id", ID_RE, "must be lower-case letters, digits and '-'")
-        if given is not None and str(given) != default_id:
-            c.error(
-                keys["id"],
-                f"'id' says '{given}' but the file name makes the id '{default_id}' (the "
-                "library goes by file name); rename the file or change 'id' to match",
-            )
-    for name in ("previous", "next"):
-        if name in keys:
-            values[name] = c.pattern(
-                keys[name], name, ID_RE, "must be a routine id (its file name without .yaml)"
-            )
-    if "language" in keys:
-        lang = c.pattern(keys["language"], "language", LANG_RE, "must be a BCP 47 tag like en")
+    given = values.pop("id", None)
+    if given is not None and str(given) != default_id:
+        c.error(
+            keys["id"],
+            f"'id' says '{given}' but the file name makes the id '{default_id}' (the "
+            "library goes by file name); rename the file or change 'id' to match",
+        )
+    if "language" in values:
+        lang = values["language"]
         values["language"] = str(lang) if lang else "en"
         values["language_given"] = lang is not None
-    if "video" in keys:
-        video = c.pattern(keys["video"], "video", URL_RE, "must be an http:// or https:// address")
-        if video is not None and len(video) > VIDEO_LIMIT:
-            c.error(
-                keys["video"],
-                f"'video' is {len(video):,} characters; its QR code would be too dense to scan "
-                f"once printed (limit {VIDEO_LIMIT}): use a shorter link",
-            )
-            video = None
-        values["video"] = video
+    video = values.get("video")
+    if isinstance(video, str) and len(video) > VIDEO_LIMIT:
+        c.error(
+            keys["video"],
+            f"'video' is {len(video):,} characters; its QR code would be too dense to scan "
+            f"once printed (limit {VIDEO_LIMIT}): use a shorter link",
+        )
+        values["video"] = None
     if "dosage" in keys:
         values["dosage"] = dosage_from_node(c, keys["dosage"])
     if "image" in keys:
@@ -226,13 +218,17 @@ def routine_from_source(
             c, keys["image"], "image", check_image, limit=ROUTINE_FIELDS["image"]
         )
     if "reviewed" in keys:
-        rk = c.mapping(keys["reviewed"], ("by", "on"), what="reviewed")
-        limit = ROUTINE_FIELDS["reviewed"]
-        by = c.text(rk["by"], "reviewed.by", limit=limit) if "by" in rk else None
-        on = c.date(rk["on"], "reviewed.on") if "on" in rk else None
+        declared = ROUTINE.field("reviewed")
+        rk = c.mapping(keys["reviewed"], declared.keys, what="reviewed")
+        by, on = (
+            read_value(c, rk[s.name], s, f"reviewed.{s.name}", s.text_limit(declared.limit or LONG))
+            if s.name in rk
+            else None
+            for s in declared.fields
+        )
         values["reviewed"] = Reviewed(by, on)
     c.done()
-    assert title is not None
+    assert isinstance(title, Text)
     return Routine(
         id=default_id,
         path=src.path,
@@ -290,25 +286,21 @@ class Clinic:
         return dataclasses.replace(self, **chosen), warnings  # type: ignore[arg-type]
 
 
-CLINIC_FIELDS: dict[str, int] = {
-    "name": SHORT, "phone": SHORT, "address": SHORT, "website": SHORT, "disclaimer": LONG,
-    "safety": LONG, "safety_short": SHORT, "logo": SHORT,
-}  # fmt: skip
-CLINIC_KEYS = tuple(CLINIC_FIELDS)
-TRANSLATED = ("safety", "safety_short", "disclaimer")
-"""Clinic texts that may be given once per language."""
+CLINIC_FIELDS: dict[str, int] = CLINIC.limits()
+CLINIC_KEYS = CLINIC.keys
 
 
 def clinic_from_source(src: Source, check_image: ImageCheck | None = None) -> Clinic:
     c = Checker(src.path)
-    keys = c.mapping(src.root, CLINIC_KEYS, what="the clinic profile")
+    keys = c.mapping(src.root, CLINIC_KEYS, what=CLINIC.what)
     values: dict[str, object] = {}
     translations: dict[str, dict[str, Text]] = {}
-    for name in CLINIC_KEYS[:-1]:
-        if name not in keys:
+    for f in CLINIC.fields:
+        name = f.name
+        if name not in keys or f.kind == "map":
             continue
         node = keys[name]
-        if name in TRANSLATED and node.kind == "map":
+        if f.kind == "translated" and node.kind == "map":
             by_language = {}
             for tag, value in c.mapping(node, [k for k in node.keys], what=name).items():
                 key_node = node.keys[tag][0]

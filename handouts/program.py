@@ -18,20 +18,19 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import LONG, SHORT, Checker, Text
+from .check import SHORT, Checker, Text
 from .library import check_known_ids, is_yaml_name, not_yaml, unknown_ids, yaml_files
-from .model import DOSAGE_KEYS, ROUTINE_FIELDS, Personal, Routine
+from .model import DOSAGE_KEYS, Personal, Routine
 from .output import shown
+from .schema import PROGRAM
 from .yamlsrc import Node, read_yaml
 
-PROGRAM_FIELDS: dict[str, int] = {
-    # every key a programme may have, with the most characters one text in it may hold
-    "patient": SHORT, "clinician": SHORT, "date": SHORT, "notes": LONG, "routines": SHORT,
-}  # fmt: skip
-PROGRAM_KEYS = tuple(PROGRAM_FIELDS)
-ENTRY_FIELDS: dict[str, int] = {
-    "id": SHORT, **{k: ROUTINE_FIELDS["dosage"] for k in DOSAGE_KEYS}, "note": LONG,
-}  # fmt: skip
+PROGRAM_FIELDS: dict[str, int] = PROGRAM.limits()
+"""Every key a programme may have, with the most characters one text in it may hold
+(declared in schema.py)."""
+PROGRAM_KEYS = PROGRAM.keys
+ENTRY = PROGRAM.item("routines")
+ENTRY_FIELDS: dict[str, int] = {f.name: f.text_limit(SHORT) for f in ENTRY.fields}
 ADHERENCE_LIMIT = 4
 """This many routines or more get a warning: 86% compliance with 2 or fewer exercises, 54%
 with 4 or more, and reviews recommend fewer than 4 (Eckard; docs/print-and-patients.md)."""
@@ -65,7 +64,7 @@ def _entry(c: Checker, node: Node, i: int) -> Entry | None:
     if node.kind == "str":
         rid = c.text(node, what, limit=ENTRY_FIELDS["id"], prose=False)  # ids hold no ' #'
         return Entry(rid) if rid else None
-    keys = c.mapping(node, tuple(ENTRY_FIELDS), ("id",), what=what)
+    keys = c.mapping(node, ENTRY.keys, ENTRY.required_keys, what=what)
     if "id" not in keys:
         return None
     rid = c.text(keys["id"], f"{what}.id", limit=ENTRY_FIELDS["id"], prose=False)
@@ -98,7 +97,7 @@ def program_from(
 ) -> Program:
     """A programme from its composed nodes (a YAML file, or one patient of a batch export),
     every problem added to `c`; the result is sound only when `c` has none."""
-    keys = c.mapping(root, PROGRAM_KEYS, ("patient", "routines"), what="the programme")
+    keys = c.mapping(root, PROGRAM_KEYS, PROGRAM.required_keys, what=PROGRAM.what)
     values = {
         k: c.text(keys[k], k, limit=PROGRAM_FIELDS[k])
         for k in ("patient", "clinician", "notes")

@@ -387,6 +387,7 @@ class InitResult:
     root: Path
     created: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # already there: never overwritten
+    updated: list[Path] = field(default_factory=list)  # generated schema files, refreshed
 
 
 def init_project(folder: Path) -> InitResult:
@@ -403,4 +404,10 @@ def init_project(folder: Path) -> InitResult:
             result.created.append(path)
         else:
             result.kept.append(path)
+    from .scaffold import write_schema_files  # JSON Schema for editors: .handouts/schema/
+
+    schemas = write_schema_files(root)
+    result.created += schemas.created
+    result.updated += schemas.updated
+    result.kept += schemas.kept
     return result

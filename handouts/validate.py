@@ -13,6 +13,7 @@ from .model import Routine
 from .program import check_ids, load_program
 from .project import Project, safety_warnings
 from .render.fonts import coverage, font_files, glyph_problems
+from .yamlsrc import printable
 
 
 @dataclass
@@ -53,9 +54,10 @@ def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
             continue
         loaded.append(routine)
         report.problems += glyph_problems(routine.texts(), fonts)
+        report.warnings += alt_warnings(routine)
     library_files = project.routine_files()
     known = set(library_files) | {r.id for r in loaded}
-    report.warnings = link_warnings(loaded, known)
+    report.warnings += link_warnings(loaded, known)
     if not paths:  # the whole data folder: booklets, programmes and the clinic profile too
 
         def check_booklet(path: Path) -> None:
@@ -79,3 +81,22 @@ def validate(project: Project, paths: Sequence[Path] = ()) -> Report:
             except HandoutsError as exc:
                 report.problems += exc.problems
     return report
+
+
+def alt_warnings(routine: Routine) -> list[Problem]:
+    """A routine or step picture with no `alt` text: the accessible edition (a screen
+    reader) could not say what it shows."""
+    pictures = [("image", routine.image)] + [
+        (f"steps[{i + 1}].image", step.image) for i, step in enumerate(routine.steps)
+    ]
+    return [
+        Problem(
+            routine.path,
+            image.line,
+            image.col,
+            f"warning: {what} '{printable(image.path.as_posix())}' has no 'alt' text; add "
+            "'alt:' saying in words what it shows, for a patient who cannot see it",
+        )
+        for what, image in pictures
+        if image is not None and image.alt is None
+    ]
