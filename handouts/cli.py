@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -531,7 +531,9 @@ def watch(targets: tuple[str, ...], poll: bool) -> None:
 
     printing_project()  # its warnings once; every round reads the project afresh
     try:
-        watch_project(current_project, targets, _report_round, ready=_watching, poll=poll)
+        watch_project(
+            current_project, targets, _report_round, ready=_watching, seen=_changed, poll=poll
+        )
     except KeyboardInterrupt:  # Ctrl-C is how a watch ends: exit status 0
         click.echo("stopped watching", err=True)
 
@@ -541,16 +543,20 @@ def _watching(roots: tuple[str, ...]) -> None:
     click.echo(f"watching {folders} for changes; Ctrl-C to stop", err=True)
 
 
+def _changed(paths: Sequence[Path]) -> None:
+    import time
+
+    names = [shown(p) for p in paths]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:3])}{more}", err=True)
+
+
 def _report_round(done: Round) -> None:
     """A round of `watch`: the files saved, each warning and PDF made, then one line that
     starts with the time, so each save's answer is told apart from the last."""
     import time
 
     stamp = time.strftime("%H:%M:%S")
-    if done.changed:
-        names = [shown(p) for p in done.changed]
-        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-        click.echo(f"{stamp} changed: {', '.join(names[:3])}{more}", err=True)
     result = done.result
     if result is None:
         for problem in done.problems:

@@ -176,6 +176,7 @@ def watch(
     report: Callable[[Round], None],
     *,
     ready: Callable[[tuple[str, ...]], None] | None = None,
+    seen: Callable[[Sequence[Path]], None] | None = None,
     stop: threading.Event | None = None,
     poll: bool = False,
 ) -> None:
@@ -183,7 +184,8 @@ def watch(
     `report` after each round, until `stop` is set or Ctrl-C (KeyboardInterrupt, raised).
 
     Errors reading the project or TARGETs that name nothing stop it before watching; any
-    error after that is a round's report. `ready` hears the folders watched, once watching.
+    error after that is a round's report. `ready` hears the folders watched, once watching;
+    `seen` the files changed, as a round starts.
     """
     project = open_project()
     project.require_data()
@@ -209,6 +211,8 @@ def watch(
                 return
             changed = sorted({p for p in events if scope.counts(p)})
             if changed:
+                if seen is not None:
+                    seen(changed)
                 report(build_round(open_project, scope, selection, changed))
             if notifier.roots != scope.roots():  # a picture or profile in a new folder
                 notifier = notifier.covering(scope.roots())
