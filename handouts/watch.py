@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +40,8 @@ STEP_MS = 50
 # editor and system files that are never a change: vim's swap and its write test `4913`,
 # backups `name~`, Emacs's `#name#` and `.#name`, JetBrains' `___jb_tmp___`, macOS's
 # .DS_Store; hidden files (any part of the path under the project starting with '.') too
-_EDITOR_FILES = re.compile(r"(\.sw.|~|\.___jb_...___|\.bak|\.tmp)$|^(#.*#|4913|\..*)$")
+_EDITOR_FILES = re.compile(r"(\.sw.|~|___jb_...___|\.bak|\.tmp)$|^(#.*#|4913|\..*)$")
+_MASKS = hasattr(signal, "pthread_sigmask")  # not on Windows
 _IGNORED_DIRS = frozenset({"__pycache__", "node_modules"})
 
 
@@ -228,7 +230,16 @@ class Notifier:
         from watchfiles._rust_notify import RustNotify  # documented: "Rust backend direct usage"
 
         self.roots, self.poll = roots, poll
-        self._rust = RustNotify(list(roots), False, poll, 300, True, True)
+        # its threads start with this thread's signal mask: with the stop signals blocked
+        # there, the kernel hands Ctrl-C to the main thread, which holds it while a PDF is
+        # being written (output.replace_atomically) and raises it after
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if _MASKS else None
+        try:
+            self._rust = RustNotify(list(roots), False, poll, 300, True, True)
+        finally:
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def covering(self, roots: tuple[str, ...]) -> Notifier:
         """This one, or a new one when the folders to watch changed."""
