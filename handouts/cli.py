@@ -522,10 +522,16 @@ def build(jobs: int | None, force: bool, scheduler: str | None) -> None:
 def watch(targets: tuple[str, ...], poll: bool) -> None:
     """Rebuild what each saved file affects and say what was made, until Ctrl-C.
 
-    Watches handouts.yaml, layouts/, the data folder, the clinic profile and pictures.
-    TARGETS narrow it to some products: a routine id (its handout and pocket card), a
-    booklet or programme name, or an output file (lower-back.booklet.pdf). A bad edit is
-    reported as path:line:col: message and the last good PDF is kept.
+    Watches handouts.yaml, layouts/, the data folder (routines, booklets, programmes,
+    pictures, the clinic profile and logo). A bad edit is reported as path:line:col:
+    message and the last good PDF is kept. With no TARGETS: everything build makes.
+
+    \b
+    TARGETS narrow it, each one of:
+      a routine id       its handout and pocket card
+      a booklet name     that booklet
+      a programme name   that programme
+      an output file     the product writing it (lower-back.booklet.pdf)
     """
     from .watch import watch as watch_project
 

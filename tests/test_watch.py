@@ -21,7 +21,7 @@ import pytest
 from handouts.project import open_project
 from handouts.watch import Round, watch
 
-from .conftest import pdf_text
+from .conftest import pdf_text, run
 from .test_cache import ROUTINES, all_pdfs, edit, everything_of
 
 DEADLINE = 90.0  # seconds: a shared, loaded machine; a working watch answers in about one
@@ -137,6 +137,8 @@ def test_a_save_remakes_only_what_it_affects_and_ctrl_c_ends_cleanly(
     assert status == 0, rest
     assert "stopped watching" in rest and "Traceback" not in rest
     assert [p.name for p in project.rglob("*.tmp")] == []
+    # what the watch made is in the build cache: a build after it makes nothing
+    assert run("build", "-j", "1").stderr.strip().endswith("made 0 PDF(s) in out, 21 up to date")
 
 
 def test_a_bad_edit_is_reported_keeps_the_pdf_and_the_next_good_edit_rebuilds(
