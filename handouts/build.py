@@ -31,6 +31,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # warnings, and what was made how
     problems: list[Problem] = field(default_factory=list)  # each failed product's reasons
     failed: list[str] = field(default_factory=list)  # which products failed
+    made_notes: list[str] = field(default_factory=list)  # the notes of those made this time
 
 
 @dataclass(frozen=True)
@@ -97,13 +98,18 @@ def run(
     progress: Callable[[str, int, int], None] | None = None,
     executor: Workers | None = None,
     force: bool = False,
+    select: Callable[[Planned], bool] | None = None,
 ) -> BuildResult:
     """Plan every target, make those the cache does not vouch for (in the workers of
     `executor` when given, in plan order), and write each as it is made; `force` makes them
-    all. A target's cache entry is recorded only once all its files are written."""
+    all. A target's cache entry is recorded only once all its files are written. With
+    `select`, only the planned products it accepts are made and reported (`handouts watch
+    TARGET`); the cache keeps the entries of the others."""
     project.require_data()
-    planned = plan(project)
-    clash = duplicates(p.target for p in planned if p.target is not None)
+    everything = planned = plan(project)
+    if select is not None:
+        planned = [p for p in planned if select(p)]
+    clash = duplicates(p.target for p in everything if p.target is not None)
     if clash:  # a planning bug, never the user's data: refuse before writing anything
         path, who = next(iter(clash.items()))
         raise HandoutsError(
@@ -119,7 +125,7 @@ def run(
             warnings = None if force else store.fresh(keys[n], item.target.outputs, hashes)
             if warnings is not None:
                 served[n] = warnings
-    store.keep_only(p.target.outputs for p in planned if p.target is not None)
+    store.keep_only(p.target.outputs for p in everything if p.target is not None)
     targets = [p.target for n, p in enumerate(planned) if p.target is not None and n not in served]
     workers = executor(len(targets)) if executor is not None and targets else nullcontext(None)
     with workers as pool, _saving(store):
@@ -157,6 +163,7 @@ def _written(
             for path, data in done.pdfs.items():
                 result.written.append(write_atomic(path, data))
             result.notes += done.warnings
+            result.made_notes += done.warnings
             problems += done.problems
             if not done.problems:
                 store.record(keys[n], done.pdfs, item.target.outputs, list(done.warnings))

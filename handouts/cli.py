@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .model import Personal
     from .project import Project
     from .targets import Target
+    from .watch import Round
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -548,6 +549,82 @@ def build(jobs: int | None, force: bool, scheduler: str | None) -> None:
         )
         sys.exit(1)
     click.echo(f"made {made}", err=True)
+
+
+@main.command()
+@click.argument("targets", nargs=-1)
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look for changes every 0.3 s instead of waiting for the system's notice: for a "
+    "project on a network drive.",
+)
+@project_options
+@reports_errors
+def watch(targets: tuple[str, ...], poll: bool) -> None:
+    """Rebuild what each saved file affects and say what was made, until Ctrl-C.
+
+    Watches handouts.yaml, layouts/, the data folder (routines, booklets, programmes,
+    pictures, the clinic profile and logo). A bad edit is reported as path:line:col:
+    message and the last good PDF is kept. With no TARGETS: everything build makes.
+
+    \b
+    TARGETS narrow it, each one of:
+      a routine id       its handout and pocket card
+      a booklet name     that booklet
+      a programme name   that programme
+      an output file     the product writing it (lower-back.booklet.pdf)
+    """
+    from .watch import watch as watch_project
+
+    printing_project()  # its warnings once; every round reads the project afresh
+    try:
+        watch_project(
+            current_project, targets, _report_round, ready=_watching, seen=_changed, poll=poll
+        )
+    except KeyboardInterrupt:  # Ctrl-C is how a watch ends: exit status 0
+        click.echo("stopped watching", err=True)
+
+
+def _watching(roots: tuple[str, ...]) -> None:
+    folders = ", ".join("this folder" if shown(Path(r)) == "." else shown(Path(r)) for r in roots)
+    click.echo(f"watching {folders} for changes; Ctrl-C to stop", err=True)
+
+
+def _changed(paths: Sequence[Path]) -> None:
+    import time
+
+    names = [shown(p) for p in paths]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:3])}{more}", err=True)
+
+
+def _report_round(done: Round) -> None:
+    """A round of `watch`: the files saved, each warning and PDF made, then one line that
+    starts with the time, so each save's answer is told apart from the last."""
+    import time
+
+    stamp = time.strftime("%H:%M:%S")
+    result = done.result
+    if result is None:
+        for problem in done.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{stamp} not built: fix the above; still watching", err=True)
+        return
+    for note in result.made_notes if done.changed else result.notes:
+        click.echo(note, err=True)
+    echo_written(result.written)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    for name in done.unmatched:
+        click.echo(f"<{name}>:1:1: warning: nothing is named '{name}' now", err=True)
+    line = f"{stamp} made {len(result.written)} PDF(s)"
+    if result.fresh:
+        line += f", {len(result.fresh)} up to date"
+    if result.failed:
+        failed = ", ".join(result.failed)
+        line += f"; {len(result.failed)} failed (their earlier PDFs are kept): {failed}"
+    click.echo(f"{line} ({done.seconds:.1f} s)", err=True)
 
 
 @main.group(invoke_without_command=True)
