@@ -48,14 +48,17 @@ class _Parser(HTMLParser):
     lists: list[str] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
     hidden: int = 0  # inside <script> or <style>: their text is not the author's
+    marks: list[int] = field(default_factory=list)  # where each open *, ** went in buffer
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
 
     def flush(self) -> None:
+        for start in reversed(self.marks):  # emphasis not closed in its block: no markup
+            del self.buffer[start]
         text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
-        text = re.sub(r"(\*\*?)\s*\1", "", text).strip()  # markup left empty by the conversion
         self.buffer.clear()
+        self.marks.clear()
         if text:
             kind = self.lists[-1] if self.lists else "p"
             self.blocks.append(Block(kind, text))
@@ -67,26 +70,33 @@ class _Parser(HTMLParser):
             self.flush()
         if tag in ("ol", "ul"):
             self.lists.append(tag)
-        elif tag in ("em", "i"):
-            self.buffer.append("*")
-        elif tag in ("strong", "b"):
-            self.buffer.append("**")
+        elif tag in ("em", "i", "strong", "b"):
+            self.marks.append(len(self.buffer))
+            self.buffer.append("*" if tag in ("em", "i") else "**")
         elif tag == "br":
             self.buffer.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self.hidden = max(0, self.hidden - 1)
-        elif tag in ("em", "i"):
-            self.buffer.append("*")
-        elif tag in ("strong", "b"):
-            self.buffer.append("**")
+        elif tag in ("em", "i", "strong", "b"):
+            self._close("*" if tag in ("em", "i") else "**")
         elif tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div"):
             self.flush()
         elif tag in ("ol", "ul"):
             self.flush()
             if self.lists:
                 self.lists.pop()
+
+    def _close(self, mark: str) -> None:
+        """Close emphasis; one around nothing but spaces is dropped, spaces kept."""
+        if not self.marks or self.buffer[self.marks[-1]] != mark:
+            return  # a stray end tag, or one closing another kind: no markup
+        start = self.marks.pop()
+        if "".join(self.buffer[start + 1 :]).strip():
+            self.buffer.append(mark)
+        else:
+            del self.buffer[start]
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
