@@ -156,6 +156,16 @@ def heading(text: str) -> str | None:
     return HEADINGS.get(_COLON.sub("", plain).strip("* ").lower())
 
 
+def trailing_heading(text: str) -> tuple[str, str | None]:
+    """A block that ends with a heading ("... touching the floor. **Steps:**"): the text
+    before it, and what the heading announces ("steps" or "notes")."""
+    parts = re.split(r"(?<=[.!?。])\s*", text)
+    label = heading(parts[-1].strip()) if len(parts) > 1 else None
+    if label not in ("steps", "notes"):
+        return text, None
+    return text[: len(text) - len(parts[-1])].rstrip(), label
+
+
 def _inline(text: str) -> str | None:
     """What a block that starts with a heading and goes on ("Tips: keep ...") is."""
     head = _COLON.split(text.lstrip("* "), maxsplit=1)
@@ -183,7 +193,8 @@ def routine_fields(entry: dict[str, Any]) -> dict[str, Any]:
         if label is not None:
             target = label
             continue
-        text, prefix = prefix + block.text, ""
+        body, then = trailing_heading(block.text)
+        text, prefix = prefix + body, ""
         inline = _inline(block.text)
         if inline == "start":
             target = "steps"
@@ -200,6 +211,7 @@ def routine_fields(entry: dict[str, Any]) -> dict[str, Any]:
             notes.append(text)
         else:
             summary.append(text)
+        target = then or target
     if prefix:  # a label with nothing after it: keep its words
         (steps if steps else summary).append(prefix.strip())
     if not steps and summary:  # prose only: each paragraph is a step
