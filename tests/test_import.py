@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
+from handouts.importers.text import LABELS, SPEAKING_LABELS
 from handouts.importers.wger import blocks, heading, skip_reason, trailing_heading
 from handouts.library import load_routine
 from handouts.model import Routine
@@ -27,7 +28,9 @@ from handouts.model import Routine
 from .conftest import FIXTURES, ROOT, pdf_text, run, words
 
 PAGES = FIXTURES / "import"
-PAGE_NAMES = ["sacral-traction", "cat-cow", "doorway-chest-stretch", "neck-side-stretch"]
+PAGE_NAMES = [
+    "sacral-traction", "cat-cow", "doorway-chest-stretch", "neck-side-stretch", "glute-bridge"
+]  # fmt: skip
 CORPUS = ROOT.parent / "shared" / "corpora" / "wger" / "exercises.json"
 SEED = ROOT.parent / "shared" / "seed" / "sacral-traction.txt"
 
@@ -149,6 +152,27 @@ def test_pages_in_other_orders_and_forms(empty_library: Path) -> None:
     assert str(neck.steps[2].text).endswith("along the right side of your neck.")
 
 
+def test_headings_numbered_paragraphs_dosage_and_video(empty_library: Path) -> None:
+    assert invoke("import", "text", str(PAGES / "glute-bridge.txt"))[0] == 0
+    bridge = load_routine(empty_library / "data" / "routines" / "glute-bridge.yaml")
+    assert str(bridge.summary).startswith("A floor exercise")  # "What it is: ..."
+    assert [str(e) for e in bridge.equipment] == ["An exercise mat", "A small pillow for your head"]
+    # "HOW TO DO IT" (no colon) is a heading; numbered items a paragraph each stay three steps
+    assert [str(s.text)[:20] for s in bridge.steps] == [
+        "Lie on your back wit",
+        "Squeeze your buttock",
+        "Hold for a slow coun",
+    ]
+    assert str(bridge.cautions[0]).startswith("Important: If you feel pain")
+    assert {k: str(v) for k, v in bridge.dosage.items()} == {
+        "sets": "2",
+        "reps": "10",
+        "frequency": "Once a day",
+    }
+    assert bridge.video == "https://example.org/videos/glute-bridge"
+    assert (bridge.previous, bridge.next) == (None, "clamshell")
+
+
 def test_a_paragraph_it_cannot_place_goes_to_notes_with_a_comment(empty_library: Path) -> None:
     code, _, err = invoke("import", "text", str(PAGES / "doorway-chest-stretch.txt"))
     assert code == 0
@@ -177,11 +201,15 @@ def body_sentences(page: Path) -> list[str]:
         lines = [line for line in para.splitlines() if line.strip()]
         if all(line.strip() in ("Previous", "Next") for line in lines):
             continue
-        if len(lines) == 1 and re.fullmatch(r"[A-Z ]+:", lines[0].strip()):
+        if len(lines) == 1 and re.fullmatch(r"[A-Z ]+:?", lines[0].strip()):
             continue
-        if all(re.match(r"[A-Z][a-z]+: ", line) for line in lines):  # "Hold: 30 seconds"
-            out += [line.split(": ", 1)[1] for line in lines]
-            continue
+        label = re.match(r"([A-Za-z ]+): ", lines[0])
+        if label and LABELS.get(label.group(1).lower()) not in (None, *SPEAKING_LABELS):
+            # "Hold: 30 seconds", "What it is: ...": the handout prints its own label
+            lines = [re.sub(r"^[A-Za-z ]+: ", "", line) for line in lines]
+            if len(lines) > 1 and all(len(line.split()) <= 4 for line in lines):
+                out += lines  # a dosage table: one value a line
+                continue
         text = " ".join(re.sub(r"^(\d+\.|-)\s+", "", line.strip()) for line in lines)
         out += [s for s in re.split(r"(?<=[.!?)])\s+", text) if s]
     return out

@@ -75,6 +75,8 @@ LABELS: dict[str, str] = {
 LIST_ITEM_FIELDS = ("benefits", "equipment")
 """Fields whose block is one paragraph (or one list) split into items."""
 SPEAKING_LABELS = ("cautions", "notes", "test", "aftercare")
+OPEN_BLOCKS = ("steps", "quick_reference")
+"""Blocks that go on to the next label; any other is one paragraph or one list."""
 """Fields where a label that starts a paragraph ("Please note: ...") is kept in its text."""
 
 FIELD_ORDER = (
@@ -193,16 +195,36 @@ def is_stop_rule(sentence: str) -> bool:
     return bool(_STOP_RULE.search(sentence))
 
 
-def _label(para: Para) -> tuple[str, str, str] | None:
-    """(field, label as written, rest of the first line) when the paragraph starts with
-    a label the importer knows."""
+def _known(label: str) -> str | None:
+    return LABELS.get(re.sub(r"\s+", " ", label.strip().lower().replace("’", "'")))
+
+
+def _label(para: Para) -> tuple[str, str] | None:
+    """(field, rest of the first line) when the paragraph starts with a label the importer
+    knows and goes on after it ("Please note: this is ...")."""
     match = _LABEL.match(para.lines[0])
-    if not match:
+    name = _known(match.group(1)) if match else None
+    if match is None or name is None or not (match.group(2).strip() or len(para.lines) > 1):
         return None
-    name = match.group(1).strip().lower().replace("’", "'")
-    if name not in LABELS:
+    return name, match.group(2).strip()
+
+
+def _heading(para: Para) -> str | None:
+    """A line of its own that starts a block: the field it names ("BENEFITS:", "HOW TO DO
+    IT", "Quick reference:"), or "?" and the heading when the importer does not know it."""
+    if len(para.lines) != 1:
         return None
-    return LABELS[name], match.group(1).strip(), match.group(2).strip()
+    line = para.lines[0].strip()
+    match = _LABEL.match(line)
+    if match and not match.group(2).strip():
+        return _known(match.group(1)) or "?" + match.group(1).strip()
+    if _upper_line(para):
+        return _known(line) or None
+    return None
+
+
+def _numbered(para: Para) -> bool:
+    return para.is_list and any(numbered for _, _, numbered in para.items())
 
 
 def _upper_line(para: Para) -> bool:
@@ -284,6 +306,7 @@ class _Reader:
         self.where = where
         self.placed = Placed()
         self.stops: list[tuple[str, int]] = []  # stop rules: the first cautions
+        self.more_numbers = False  # the paragraph before or after is numbered items too
 
     def steps_from(self, text: str, line: int, target: str = "steps") -> None:
         """Prose of actions: one step per sentence that tells, the others staying with the
@@ -306,7 +329,8 @@ class _Reader:
 
     def numbered(self, para: Para, target: str) -> None:
         items = para.items()
-        if len(items) == 1:  # one "1." is no numbering: its sentences are the steps
+        if len(items) == 1 and not self.more_numbers:
+            # a lone "1." is no numbering: its sentences are the steps
             self.steps_from(items[0][1], items[0][0], target)
             return
         for line, text, _ in items:
@@ -357,95 +381,91 @@ class _Reader:
         self.placed.add("title", first.lines[0].strip(), first.line)
         if len(first.lines) > 1:
             paras.insert(0, Para(first.line + 1, first.lines[1:]))
-        block: str | None = None  # the labelled block we are in
-        block_paras = 0
+        block: str | None = None  # the labelled block we are in ("?HEADING": unknown)
+        block_paras = 0  # paragraphs of it so far
         nav: str | None = None  # "previous" / "next": the next line is its title
         seen_content = False
-        for para in paras:
-            words = para.text
-            if _NAV_WORD.match(para.lines[0]) and all(_NAV_WORD.match(line) for line in para.lines):
+        for i, para in enumerate(paras):
+            text = para.text
+            self.more_numbers = any(
+                0 <= j < len(paras) and _numbered(paras[j]) for j in (i - 1, i + 1)
+            )
+            if all(_NAV_WORD.match(line) for line in para.lines):
                 nav = "previous" if para.lines[0].strip(" <>«»←→|").lower()[0] == "p" else "next"
                 block = None
                 continue
-            if nav is not None and len(para.lines) == 1 and len(words) <= 80:
-                self.placed.add(nav, slug(words), para.line)
+            if nav is not None and len(para.lines) == 1 and len(text) <= 80:
+                self.placed.add(nav, slug(text), para.line)
                 nav = None
                 continue
             nav = None
-            if not seen_content and "category" not in self.placed.fields and _upper_line(para):
-                if not para.text.endswith(":") and _label(para) is None:
-                    self.placed.add("category", para.text.capitalize(), para.line)
-                    continue
+            if (
+                not seen_content
+                and "category" not in self.placed.fields
+                and _upper_line(para)
+                and _heading(para) is None
+            ):
+                self.placed.add("category", text.capitalize(), para.line)
+                continue
             if self._dosage_lines(para):
-                seen_content = True
-                block = None
+                seen_content, block = True, None
                 continue
-            label = _label(para)
-            if label is not None:
-                name, _, rest = label
-                more = para.lines[1:]
-                if not rest and not more:  # a label line of its own: a block starts
-                    block, block_paras = name, 0
-                    continue
-                seen_content = True
-                body = Para(para.line, ([rest] if rest else []) + more)
-                if name in SPEAKING_LABELS:
-                    self.block(name, para)  # "Please note: ..." keeps its label
-                    block = None
-                elif rest or more:
-                    self.block(name, body)
-                    block = name if name in ("steps", "quick_reference") else None
-                continue
-            if _upper_line(para) and para.text.endswith(":"):
-                block, block_paras = "?" + para.text.rstrip(":").strip(), 0
+            heading = _heading(para)
+            if heading is not None:  # "BENEFITS:", "HOW TO DO IT": a block starts
+                block, block_paras = heading, 0
                 continue
             seen_content = True
-            lead = sentences(words)[0] if words else ""
-            if block is not None and block.startswith("?"):
-                heading = block[1:]
-                self.unplaced(
-                    f"{_capital(heading.lower())}: {words}",
-                    para.line,
-                    f"is under the heading '{heading}', which the importer does not know",
-                )
-                continue
-            if block is not None and not (
-                block in ("steps", "quick_reference")
-                and (_AFTER_START.match(lead) or _TEST_START.match(lead))
-            ):
-                if (
-                    block in LIST_ITEM_FIELDS
-                    and block_paras >= 1
-                    and not (para.is_list and not para.items()[0][2])
-                ):
+            label = _label(para)
+            if label is not None:  # "Please note: ...", "Equipment: a mat"
+                name, rest = label
+                if name in SPEAKING_LABELS:
+                    self.block(name, para)  # the label stays in the text
                     block = None
-                elif block.startswith("dosage.") or block in ("video", "summary"):
-                    if block_paras >= 1:
-                        block = None
-                if block is not None:
+                else:
+                    self.block(name, Para(para.line, ([rest] if rest else []) + para.lines[1:]))
+                    block = name if name in OPEN_BLOCKS else None
+                continue
+            lead = (sentences(text) or [""])[0]
+            if block is not None and self._continues(block, block_paras, para, lead):
+                if block.startswith("?"):
+                    self.unplaced(
+                        f"{_capital(block[1:].lower())}: {text}",
+                        para.line,
+                        f"is under the heading '{block[1:]}', which the importer does not know",
+                    )
+                else:
                     self.block(block, para)
-                    block_paras += 1
-                    continue
+                block_paras += 1
+                continue
             block = None
             if _TEST_START.match(lead):
                 self.block("test", para)
             elif _AFTER_START.match(lead):
                 self.block("aftercare", para)
-            elif para.is_list and any(numbered for _, _, numbered in para.items()):
+            elif _numbered(para):
                 self.numbered(para, "steps")
-            elif self._mostly_tells(words):
-                self.steps_from(words, para.line)
+            elif self._mostly_tells(text):
+                self.steps_from(text, para.line)
             elif "steps" not in self.placed.fields:
                 self.block("summary", para)
             else:
-                self.unplaced(words, para.line, "reads as neither a step nor a label")
+                self.unplaced(text, para.line, "reads as neither a step nor a label")
         if self.stops:
-            for text, line in self.stops:
-                self.placed.add("cautions", text, line)
+            for stop, line in self.stops:
+                self.placed.add("cautions", stop, line)
             cautions = self.placed.fields["cautions"]
             stops = [t for t, _ in self.stops]
             self.placed.fields["cautions"] = stops + [c for c in cautions if c not in stops]
         return self.placed
+
+    @staticmethod
+    def _continues(block: str, count: int, para: Para, lead: str) -> bool:
+        """Whether `para` still belongs to the block above it: STEPS: and QUICK REFERENCE:
+        go on to the next label (or a paragraph that starts aftercare or the test); any
+        other block is one paragraph, or one list, bulleted items going on."""
+        if block in OPEN_BLOCKS:
+            return not (_AFTER_START.match(lead) or _TEST_START.match(lead))
+        return count == 0 or (para.is_list and not _numbered(para))
 
     def _mostly_tells(self, text: str) -> bool:
         said = sentences(text)
