@@ -18,14 +18,26 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handouts.cli import main
-from handouts.importers.text import LABELS, SPEAKING_LABELS
-from handouts.importers.wger import blocks, heading, skip_reason, trailing_heading
+from handouts.errors import HandoutsError
+from handouts.importers import check_routine_text
+from handouts.importers.text import LABELS, SPEAKING_LABELS, import_page
+from handouts.importers.wger import (
+    blocks,
+    heading,
+    routine_fields,
+    skip_reason,
+    to_yaml,
+    trailing_heading,
+)
 from handouts.library import load_routine
 from handouts.model import Routine
 
 from .conftest import FIXTURES, ROOT, pdf_text, run, words
+from .strategies import MARKUP, RARE
 
 PAGES = FIXTURES / "import"
 PAGE_NAMES = [
@@ -456,3 +468,93 @@ def test_wger_bad_export_is_one_line_and_writes_nothing(
 
 def test_import_wger_script_is_gone() -> None:
     assert not (ROOT / "scripts" / "import_wger.py").exists()
+
+
+# -- anything else: imported, or refused in one line each ---------------------------------
+
+PROBLEM = re.compile(r"^[^:\n]+:\d+:\d+: [^\n]+$")
+PAGE_LINES = [
+    "", "", "", "BENEFITS:", "QUICK REFERENCE:", "CAUTIONS:", "STEPS:", "HOW TO DO IT",
+    "MUSCLES WORKED:", "JOINT RELIEF", "Previous", "Next", "Lady Stretch", "1. Lie down.",
+    "2. Lift your hips. This helps.", "- Can help, can ease", "Please note: be careful.",
+    "Side Note: a note.", "Hold: 30 seconds", "Video: https://example.org/v",
+    "Video: not a link", "The test for this is easy.", "Afterward, stand up. Retest.",
+    "Lift your knees. Your hips will follow. (If this hurts, stop.)", "This is a description.",
+    "Sets: 2", "Reps:", "x" * 300, "word " * 600,
+]  # fmt: skip
+page_line = st.one_of(
+    st.sampled_from(PAGE_LINES),
+    st.lists(st.sampled_from(MARKUP + RARE + ["Lift", "your", "hips", "."]), max_size=8).map(
+        " ".join
+    ),
+)
+
+
+@given(st.lists(page_line, max_size=30))
+def test_any_page_imports_to_a_valid_routine_or_is_refused_in_lines(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str]
+) -> None:
+    page = tmp_path_factory.mktemp("page") / "page.txt"
+    page.write_text("\n".join(lines), encoding="utf-8", errors="surrogateescape")
+    try:
+        result = import_page(page, "page.txt")
+    except HandoutsError as exc:
+        assert exc.problems and all(PROBLEM.match(str(p)) for p in exc.problems)
+        return
+    assert check_routine_text(result.yaml, "page.txt", result.rid) == []
+    assert import_page(page, "page.txt").yaml == result.yaml
+
+
+html_piece = st.one_of(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<ol>",
+            "</ol>",
+            "<ul>",
+            "</ul>",
+            "<li>",
+            "</li>",
+            "<em>",
+            "</em>",
+            "<strong>",
+            "</strong>",
+            "<br>",
+            "<script>",
+            "</script>",
+            "Steps:",
+            "Tips:",
+            "Starting position:",
+            "&nbsp;",
+            "&amp;",
+            "&lt;b&gt;",
+            "&#x3C;",
+            "\t",
+            "\n",
+        ]
+    ),  # fmt: skip
+    st.sampled_from(MARKUP + RARE + ["Lift", "your", "hips", ".", " "]),
+)
+
+
+@given(
+    st.lists(html_piece, max_size=40).map("".join),
+    st.lists(st.sampled_from(MARKUP + RARE + ["Breathe", "\t", " "]), max_size=3),
+)
+def test_any_wger_entry_is_a_valid_routine_or_skipped(
+    description: str, comments: list[str]
+) -> None:
+    entry = {
+        "uuid": "0000", "lang": "en", "name": "Bridge", "description_html": description,
+        "category": "Back", "equipment": [], "comments": comments, "license": "CC0",
+        "author": "",
+    }  # fmt: skip
+    if skip_reason(entry) is not None:
+        return
+    fields = routine_fields(entry)
+    text = to_yaml(entry)
+    problems = check_routine_text(text, "export.json", "wger-bridge")
+    # the loader refuses control characters the export may hold; those are skipped
+    assert all("control character" in p.message for p in problems), problems
+    assert "<script>" not in text and fields["license"] == "CC0 1.0"

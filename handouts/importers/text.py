@@ -359,6 +359,8 @@ class _Reader:
                     self.placed.add("aftercare", sentence, para.line)
         elif name in ("previous", "next"):
             self.placed.add(name, slug(body), para.line)
+        elif name == "video" and not re.fullmatch(r"https?://\S+", body):
+            self.unplaced(f"Video: {body}", para.line, "names a video with no http(s) address")
         elif para.is_list:
             for line, item, _ in para.items():
                 self.placed.add(name, item, line)
@@ -515,7 +517,7 @@ def _lines(numbers: list[int]) -> str:
 
 def import_page(path: Path, where: str, rid: str | None = None) -> TextImport:
     """Read the page and make its routine file's text; DataError if it cannot be one."""
-    text = read_text_file(path)
+    text = read_text_file(path).replace("\t", " ")  # a tab is a space here, never indent
     placed = _Reader(where).read(text)
     if "steps" not in placed.fields:
         raise DataError(

@@ -216,7 +216,9 @@ def routine_fields(entry: dict[str, Any]) -> dict[str, Any]:
         (steps if steps else summary).append(prefix.strip())
     if not steps and summary:  # prose only: each paragraph is a step
         steps, summary = summary, []
-    notes += [c.strip() for c in entry.get("comments") or [] if c and c.strip()]
+    notes += [
+        re.sub(r"\s+", " ", c).strip() for c in entry.get("comments") or [] if c and c.strip()
+    ]
     out: dict[str, Any] = {"title": (entry.get("name") or "").strip() or "Untitled exercise"}
     if entry.get("category"):
         out["category"] = entry["category"]
