@@ -662,5 +662,74 @@ def layouts_show(name: str) -> None:
     click.echo(show_layout(load_layout(name, _layout_search())), nl=False)
 
 
+@main.group("import")
+def import_() -> None:
+    """Make routine files from text written elsewhere: a routine page, the wger database."""
+
+
+@import_.command("text")
+@click.argument("page", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Routine file to write (default: DATA/routines/ID.yaml, ID made from the title).",
+)
+@project_options
+@reports_errors
+def import_text(page: Path, output: Path | None) -> None:
+    """Make a routine file from a plain-text routine PAGE (a web page saved as text).
+
+    Prints the file written, and on stderr which lines of the page went into which field.
+    A paragraph it cannot place goes into notes, with a comment. Never replaces a file.
+    """
+    from .importers.text import write_routine
+
+    routines = None if output is not None else current_project().data_dir / "routines"
+    path, result = write_routine(page, output, routines)
+    for line in result.report():
+        click.echo(f"  {line}", err=True)
+    click.echo(shown(path))
+
+
+@import_.command("wger")
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option(
+    "--lang",
+    multiple=True,
+    help="Only exercises in this language (en, de, es ...); repeat or separate with commas "
+    "(default: every language).",
+)
+@click.option("--category", multiple=True, help="Only this category (Back, Legs ...).")
+@click.option("--uuid", multiple=True, help="Only the exercise whose uuid starts with this.")
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path),
+    help="Folder for the routine files (default: DATA/routines).",
+)
+@project_options
+@reports_errors
+def import_wger(
+    export: Path,
+    lang: tuple[str, ...],
+    category: tuple[str, ...],
+    uuid: tuple[str, ...],
+    out_dir: Path | None,
+) -> None:
+    """Make one routine file per exercise of a wger JSON EXPORT, with its attribution.
+
+    Exercises with no usable text are skipped, each with its reason; the last line counts
+    imported and skipped per language. Never replaces a file.
+    """
+    from .importers.wger import run as import_exercises
+
+    folder = out_dir if out_dir is not None else current_project().data_dir / "routines"
+    result = import_exercises(export, folder, lang, category, uuid)
+    echo_written(result.written)
+    for skipped in result.skipped:
+        click.echo(skipped.line(shown(export)), err=True)
+    click.echo(result.summary(), err=True)
+
+
 if __name__ == "__main__":
     main()

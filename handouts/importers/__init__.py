@@ -1,0 +1,171 @@
+"""Importers: text written elsewhere becomes routine files that `handouts validate` accepts.
+
+- text.py: a plain-text routine page (title, category line, labelled blocks, paragraphs,
+  the site's Previous / Next navigation) -> one routine file;
+- wger.py: exercises of the wger database (JSON export, small HTML descriptions) -> one
+  routine file each.
+
+Shared here: the id a title gives, the YAML writer (comments where the importer wants a
+person to look), the check that what is written loads, and the write that never replaces a
+file that is already there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import DataError, HandoutsError, Problem
+from ..output import _file_mode, _signals_held, shown
+
+MAX_PAGE_BYTES = 256 * 1024
+"""A text page is read up to this size (as a routine file is)."""
+
+
+def slug(name: str) -> str:
+    """A routine id from a title: lower-case ASCII letters, digits and '-', at most 60."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "exercise"
+
+
+STR = "tag:yaml.org,2002:str"
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    # PyYAML may wrap a plain line just before " - ", and the reader refuses a continuation
+    # line starting with "- " (it looks like two merged list items): quote such text.
+    return dumper.represent_scalar(STR, data, style='"' if " - " in data else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump(value: Any) -> str:
+    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=90)
+
+
+def routine_yaml(
+    fields: Mapping[str, Any],
+    header: Sequence[str] = (),
+    comments: Mapping[tuple[str, int], str] | None = None,
+) -> str:
+    """The routine file: `header` comment lines, then each field in the given order.
+
+    `comments[(key, i)]` is a comment line above item i of list `key` (i = -1: above the
+    key itself), for what a person should look at.
+    """
+    comments = comments or {}
+    out = [f"# {line}" for line in header]
+    for key, value in fields.items():
+        if (key, -1) in comments:
+            out.append(f"# {comments[key, -1]}")
+        if isinstance(value, list):
+            out.append(f"{key}:")
+            for i, item in enumerate(value):
+                if (key, i) in comments:
+                    out.append(f"  # {comments[key, i]}")
+                out += ["  " + line for line in dump([item]).splitlines()]
+        else:
+            out += dump({key: value}).splitlines()
+    return "\n".join(out) + "\n"
+
+
+def check_routine_text(text: str, where: str, rid: str) -> list[Problem]:
+    """The problems `handouts validate` would find in this routine file (pictures and
+    glyphs aside), as messages about `where`, the file being imported."""
+    from ..model import routine_from_source
+    from ..yamlsrc import parse_yaml
+
+    try:
+        routine_from_source(parse_yaml(text.encode("utf-8"), "<imported>"), rid)
+    except HandoutsError as exc:
+        return [
+            Problem(where, 1, 1, f"the imported routine would not be valid: {p.message}")
+            for p in exc.problems
+        ]
+    return []
+
+
+def read_text_file(path: Path, limit: int = MAX_PAGE_BYTES) -> str:
+    """A UTF-8 text file of at most `limit` bytes (a BOM and CRLF line ends are fine); one
+    problem line otherwise."""
+    where = shown(path)
+
+    def refuse(message: str, line: int = 1, col: int = 1) -> DataError:
+        return DataError([Problem(where, line, col, message)])
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse("is not a regular file")
+    if info.st_size > limit:
+        raise refuse(f"file is {info.st_size:,} bytes; the limit is {limit:,}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise refuse("not UTF-8 text; save the file as UTF-8", line, col) from None
+    if "\x00" in text:
+        raise refuse("is not a text file (it holds NUL bytes)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write_new_file(path: Path, text: str) -> bool:
+    """Write `path` atomically unless something is already there (then False, untouched).
+
+    The text goes to a temporary file beside it, which is then linked to its name: the link
+    fails if the name exists, so a file made meanwhile is not replaced either, and a
+    reader never sees half a file.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(
+            [Problem(shown(path.parent), 1, 1, f"cannot make this folder: {exc.strerror}")]
+        ) from None
+    if os.path.lexists(path):
+        return False
+    with _signals_held():
+        tmp: str | None = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fchmod(fh.fileno(), _file_mode())
+                os.fsync(fh.fileno())
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise DataError(
+                [Problem(shown(path), 1, 1, f"cannot write: {exc.strerror or exc}")]
+            ) from None
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+    return True
