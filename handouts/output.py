@@ -167,18 +167,36 @@ def replace_atomically(path: Path, data: bytes) -> Path:
 
 
 def write_new(path: Path, data: bytes) -> bool:
-    """Create `path` with `data` unless something is already there; True if created."""
+    """Create `path` with `data` unless something is already there (then False, untouched).
+
+    The bytes go to a temporary file beside it, which is then linked to its name: the link
+    fails if the name exists, so a file made meanwhile is not replaced either, and a reader
+    never sees half a file (`init`, `new` and `import` write the user's data this way).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _refuse(path.parent, f"cannot make this folder: {exc.strerror or exc}") from None
-    try:
-        with _signals_held():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    if os.path.lexists(path):
+        return False
+    with _signals_held():
+        tmp: str | None = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-    except FileExistsError:
-        return False
-    except OSError as exc:
-        raise _refuse(path, f"cannot write: {exc.strerror or exc}") from None
+                fh.flush()
+                os.fchmod(fh.fileno(), _file_mode())
+                os.fsync(fh.fileno())
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise _refuse(path, f"cannot write: {exc.strerror or exc}") from None
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
     return True

@@ -12,10 +12,8 @@ file that is already there.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 import yaml
 
 from ..errors import DataError, HandoutsError, Problem
-from ..output import _file_mode, _signals_held, shown
+from ..output import shown, write_new
 
 MAX_PAGE_BYTES = 256 * 1024
 """A text page is read up to this size (as a routine file is)."""
@@ -132,40 +130,5 @@ def read_text_file(path: Path, limit: int = MAX_PAGE_BYTES) -> str:
 
 
 def write_new_file(path: Path, text: str) -> bool:
-    """Write `path` atomically unless something is already there (then False, untouched).
-
-    The text goes to a temporary file beside it, which is then linked to its name: the link
-    fails if the name exists, so a file made meanwhile is not replaced either, and a
-    reader never sees half a file.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataError(
-            [Problem(shown(path.parent), 1, 1, f"cannot make this folder: {exc.strerror}")]
-        ) from None
-    if os.path.lexists(path):
-        return False
-    with _signals_held():
-        tmp: str | None = None
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fchmod(fh.fileno(), _file_mode())
-                os.fsync(fh.fileno())
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            raise DataError(
-                [Problem(shown(path), 1, 1, f"cannot write: {exc.strerror or exc}")]
-            ) from None
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-    return True
+    """Write `path` atomically unless something is already there (then False, untouched)."""
+    return write_new(path, text.encode("utf-8"))
