@@ -272,3 +272,17 @@ def test_shipped_routines_and_layouts_pass_strict(project: Path) -> None:
     assert data["layouts"] >= 13  # the built-ins (large-print among them) and the project's
     grades = [f for f in data["findings"] if f["message"].startswith("routine: grade")]
     assert len(grades) == data["routines"]
+
+
+def test_a_new_project_from_init_passes_strict(tmp_path: Path) -> None:
+    import os
+
+    assert run("init", str(tmp_path / "clinic")).exit_code == 0
+    old = Path.cwd()
+    os.chdir(tmp_path / "clinic")
+    try:
+        result = run("lint", "--strict")
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.stdout
+    assert "1 routine(s)" in result.stderr and "0 warning(s), 0 note(s)" in result.stderr
