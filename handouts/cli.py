@@ -422,6 +422,22 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     click.echo(f"{report.checked} file(s) OK")
 
 
+@main.command("list")
+@project_options
+@reports_errors
+def list_() -> None:
+    """List the routines in the library: id, title, category."""
+    project = current_project()
+    project.require_data()
+    lib = project.library()
+    for routine in lib.routines.values():
+        click.echo(f"{routine.id}\t{routine.title}\t{routine.category or ''}")
+    for problem in lib.problems:
+        click.echo(str(problem), err=True)
+    if lib.problems:
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1): for CI.")
@@ -451,22 +467,6 @@ def lint(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
             click.echo(str(finding))
         click.echo(report.summary(), err=True)
     if report.count("error") or (strict and report.count("warning")):
-        sys.exit(1)
-
-
-@main.command("list")
-@project_options
-@reports_errors
-def list_() -> None:
-    """List the routines in the library: id, title, category."""
-    project = current_project()
-    project.require_data()
-    lib = project.library()
-    for routine in lib.routines.values():
-        click.echo(f"{routine.id}\t{routine.title}\t{routine.category or ''}")
-    for problem in lib.problems:
-        click.echo(str(problem), err=True)
-    if lib.problems:
         sys.exit(1)
 
 
