@@ -493,6 +493,38 @@ def list_() -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1): for CI.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: level: message lines; json: one document for tools.",
+)
+@project_options
+@reports_errors
+def lint(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+    """Check routines for plain language and large-print layouts for size; writes nothing.
+
+    Reading grade and ease per routine and section, PEMAT-P style checks and jargon, and
+    large print against the ACB's figures. With no PATHS: the project's routines and layouts.
+    """
+    from .lint import lint as run
+
+    report = run(current_project(required=not paths), list(paths))
+    if fmt == "json":
+        click.echo(report.as_json(), nl=False)
+    else:
+        for finding in report.findings:
+            click.echo(str(finding))
+        click.echo(report.summary(), err=True)
+    if report.count("error") or (strict and report.count("warning")):
+        sys.exit(1)
+
+
 def _cores() -> int:
     import os
 
