@@ -47,6 +47,11 @@ class Picture:
     caption: Text | None
     alt: str  # "" for a picture that adds nothing to the words beside it
 
+    @property
+    def key(self) -> str:
+        """The job's name for it: the same as render.common.picture_key."""
+        return f"{self.file}#{self.where}"
+
 
 @dataclass(frozen=True)
 class Inline:
