@@ -239,9 +239,9 @@ footer.clinic {{ border-top: 0.0625rem solid {pal.rule}; margin-top: 2rem; paddi
 footer.clinic p {{ margin: 0.2em 0; }}
 article + article {{ border-top: 0.2rem solid {pal.rule}; margin-top: 2.5rem; padding-top: 1rem; }}
 @media (min-width: 48em) {{
-  ol.steps > li.with-picture {{ display: flex; gap: 1rem; align-items: flex-start; }}
-  ol.steps > li.with-picture > .step-text {{ flex: 1 1 auto; }}
-  ol.steps > li.with-picture > figure {{ flex: 0 0 16rem; margin: 0; }}
+  ol.steps .with-picture {{ display: flex; gap: 1rem; align-items: flex-start; }}
+  ol.steps .with-picture > .step-text {{ flex: 1 1 auto; margin-top: 0; }}
+  ol.steps .with-picture > figure {{ flex: 0 0 16rem; margin: 0; }}
 }}
 @media print {{
   :root {{ font-size: {max(t.body_size, 10):g}pt; }}
@@ -387,11 +387,14 @@ class _Writer:
             open_section(part.heading)
             self.w(f'<ol class="steps"{la}>')
             for step in part.steps:
-                cls = ' class="with-picture"' if step.picture is not None else ""
-                self.w(f'<li{cls} value="{step.number}">')
-                self.w(f'<p class="step-text">{self.text(step.text)}</p>')
-                if step.picture is not None:
+                self.w(f'<li value="{step.number}">')
+                if step.picture is None:
+                    self.w(f'<p class="step-text">{self.text(step.text)}</p>')
+                else:  # a list item stays a list item (its number shows); its body is a row
+                    self.w('<div class="with-picture">')
+                    self.w(f'<p class="step-text">{self.text(step.text)}</p>')
                     self.figure(step.picture, lang, lang, "step")
+                    self.w("</div>")
                 self.w("</li>")
             self.w("</ol>")
             close()
