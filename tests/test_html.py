@@ -431,3 +431,45 @@ def test_the_print_stylesheet_prints_it_cleanly(browser: Any, editions: list[Pat
     assert "Sacral Traction" in text and "Bird Dog" in text
     out = path.with_suffix(".print.pdf")
     out.write_bytes(data)
+
+
+# -- the optional tagged PDF ------------------------------------------------------------------
+def _struct(node: Any, found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    node = node.get_object()
+    if isinstance(node, dict):
+        if "/S" in node:
+            found.append((str(node["/S"]), node.get("/Alt")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and not isinstance(kid, int):
+                _struct(kid, found)
+    return found
+
+
+def test_the_tagged_pdf_has_a_structure_tree_language_and_alt_text(project: Path) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but WeasyPrint (the 'tagged' extra) cannot be imported")
+        pytest.skip("WeasyPrint is not installed: pip install 'handouts[tagged]'")
+    from pypdf import PdfReader
+
+    (project / "data/routines/roll.png").write_bytes(png())
+    (project / "data/routines/plain.png").write_bytes(png((30, 30)))
+    write(project / "data/routines/pictured.yaml", PICTURED)
+    result = run("html", "pictured", "--pdf")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["out/pictured.html", "out/pictured.tagged.pdf"]
+    reader = PdfReader(project / "out/pictured.tagged.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    tags = _struct(root["/StructTreeRoot"], [])
+    kinds = [kind for kind, _ in tags]
+    assert kinds.count("/H1") == 1 and "/H2" in kinds and "/L" in kinds and "/LI" in kinds
+    assert ("/Figure", "The roller under the hips") in tags
+    assert "Lie on the roller." in pdf_text(project / "out/pictured.tagged.pdf")
+    first = (project / "out/pictured.tagged.pdf").read_bytes()
+    assert run("html", "pictured", "--pdf").exit_code == 0
+    assert (project / "out/pictured.tagged.pdf").read_bytes() == first
