@@ -473,3 +473,22 @@ def test_the_tagged_pdf_has_a_structure_tree_language_and_alt_text(project: Path
     first = (project / "out/pictured.tagged.pdf").read_bytes()
     assert run("html", "pictured", "--pdf").exit_code == 0
     assert (project / "out/pictured.tagged.pdf").read_bytes() == first
+
+
+def test_hostile_text_is_written_as_text_and_unwritable_text_is_refused(project: Path) -> None:
+    write(
+        project / "data/routines/hostile.yaml",
+        'title: "A <script>alert(1)</script> title"\nsteps:\n'
+        '  - "<img src=x onerror=alert(1)> & **strong** *soft* <b>x</b>"\n',
+    )
+    assert run("html", "hostile").exit_code == 0
+    page = (project / "out/hostile.html").read_text(encoding="utf-8")
+    t = tree(project / "out/hostile.html")
+    assert t.all("script") == [] and len(t.all("img")) == 1  # the logo only
+    assert "A &lt;script&gt;alert(1)&lt;/script&gt; title</h1>" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; <strong>strong</strong> <em>soft</em>" in page
+    write(project / "data/routines/broken.yaml", 'title: "Bad \\ud800 title"\nsteps: [ok]\n')
+    refused = run("html", "broken")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.stderr.startswith("data/routines/broken.yaml:1:13: U+D800 is half of a")
+    assert not (project / "out/broken.html").exists()

@@ -67,6 +67,33 @@ def clinic_logo(clinic: Clinic) -> Embedded | None:
     return embedded(clinic.path, clinic.logo, "logo") if clinic.logo is not None else None
 
 
+def _unwritable(ch: str) -> str | None:
+    """Why `ch` cannot be written in an HTML file, or None."""
+    if "\ud800" <= ch <= "\udfff":
+        return f"U+{ord(ch):04X} is half of a surrogate pair, not a character"
+    if (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F:
+        return f"U+{ord(ch):04X} is a control character"
+    return None
+
+
+def check_writable(texts: Sequence[Text]) -> None:
+    """Every character can be written as UTF-8 HTML; else one problem per text, at the
+    character, as the print edition's glyph check reports."""
+    problems = []
+    for text in texts:
+        for i, ch in enumerate(text):
+            why = _unwritable(ch)
+            if why is not None:
+                line, col = text.position_of(i) if isinstance(text, Text) else (1, 1)
+                where = text.path if isinstance(text, Text) and text.path else "<text>"
+                problems.append(
+                    Problem(where, line, col, f"{why}; the accessible edition cannot hold it")
+                )
+                break
+    if problems:
+        raise HandoutsError(problems)
+
+
 def render_edition(
     routines: Sequence[Routine],
     layout: Layout,
@@ -77,6 +104,8 @@ def render_edition(
     notes: Sequence[Text | None] = (),
 ) -> tuple[bytes, list[str]]:
     """The accessible edition's bytes and its warnings. Pure: writes nothing."""
+    texts = [t for r in routines for t in r.texts()] + personal.texts() + clinic.texts()
+    check_writable(texts + [n for n in notes if n])
     doc = handout_content(
         routines,
         labels=load_labels(language, layout),
