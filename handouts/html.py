@@ -188,8 +188,10 @@ def stylesheet(layout: Layout, pal: Palette) -> str:
     # The layout's body size against the 12 pt a browser's 16 px default stands for: large
     # print stays large, and nothing goes below the reader's own default size.
     scale = max(100, round(t.body_size / 12 * 100))
-    emph = "font-style: italic;" if t.emphasis == "italic" else "font-style: normal;"
-    strong_em = "font-weight: 700;" if t.emphasis != "italic" else ""
+    # the layout's `text.emphasis`: *x* in italic, or in bold
+    emph = (
+        "font-style: italic;" if t.emphasis == "italic" else "font-style: normal; font-weight: 700;"
+    )
     return f"""
 :root {{ font-size: {scale}%; }}
 *, *::before, *::after {{ box-sizing: border-box; }}
@@ -212,7 +214,6 @@ article > h2:first-of-type, article > h1 {{ margin-top: 0.25em; }}
 .small, figcaption {{ color: {pal.muted}; font-size: 0.9rem; }}
 em {{ {emph} }}
 strong {{ font-weight: 700; }}
-em {{ {strong_em} }}
 a {{ color: {pal.accent}; text-decoration: underline; overflow-wrap: anywhere; }}
 a:focus, a:focus-visible {{ outline: 0.1875rem solid {pal.accent}; outline-offset: 0.125rem;
   background: {WHITE}; }}
@@ -268,7 +269,6 @@ class _Writer:
         self.pictures = pictures
         self.emphasis = layout.text.emphasis
         self.out: list[str] = []
-        self.ids = {r.id for r in doc.routines}
         self.anchors: dict[str, str] = {}
         for i, r in enumerate(doc.routines):
             self.anchors.setdefault(r.id, f"r{i + 1}")

@@ -121,23 +121,34 @@ def render_edition(
 
 
 def tagged_pdf(html: bytes, base: Path) -> bytes:
-    """A tagged PDF (PDF/UA-1) of the accessible edition, by WeasyPrint."""
+    """A tagged PDF (PDF/UA-1) of the accessible edition, by WeasyPrint.
+
+    Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let
+    a cut-off picture through handouts' own picture check afterwards: it is put back."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
-        import weasyprint  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise HandoutsError(
-            [
-                Problem(
-                    "<--pdf>",
-                    1,
-                    1,
-                    "the tagged PDF needs WeasyPrint: pip install 'handouts[tagged]'",
-                )
-            ]
-        ) from None
-    doc = weasyprint.HTML(string=html.decode("utf-8"), base_url=str(base))
-    data: bytes = doc.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-    return data
+        try:
+            import weasyprint  # type: ignore[import-not-found,unused-ignore]
+        except (ImportError, OSError):
+            raise HandoutsError(
+                [
+                    Problem(
+                        "<--pdf>",
+                        1,
+                        1,
+                        "the tagged PDF needs WeasyPrint and Pango: pip install "
+                        "'handouts[tagged]' (and apt-get install libpango-1.0-0)",
+                    )
+                ]
+            ) from None
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+        doc = weasyprint.HTML(string=html.decode("utf-8"), base_url=str(base))
+        data: bytes = doc.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        return data
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 @dataclass(frozen=True)
