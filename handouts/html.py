@@ -227,7 +227,8 @@ figure {{ margin: 0.75em 0; }}
 figure.step {{ max-width: 18rem; }}
 .personal {{ border-left: 0.25rem solid {pal.rule}; padding-left: 0.75rem; }}
 .caution {{ border: 0.16rem solid {pal.caution_border}; background: {pal.caution_background};
-  color: {pal.caution_text}; padding: 0.25rem 1rem 0.5rem; margin: 1.25em 0; }}
+  color: {pal.caution_text}; padding: 0.25rem 0.75rem 0.5rem; margin: 1.25em 0; }}
+.caution ul {{ padding-left: 1.2em; }}
 .caution h2, .caution h3 {{ color: {pal.caution_heading}; margin-top: 0.5em; }}
 .safety {{ border: 0.1rem solid {pal.caution_border}; padding: 0.5rem 1rem;
   margin: 1.5em 0 0.5em; }}
@@ -239,6 +240,10 @@ table.dosage th {{ width: 35%; font-weight: 700; }}
 footer.clinic {{ border-top: 0.0625rem solid {pal.rule}; margin-top: 2rem; padding-top: 0.5rem; }}
 footer.clinic p {{ margin: 0.2em 0; }}
 article + article {{ border-top: 0.2rem solid {pal.rule}; margin-top: 2.5rem; padding-top: 1rem; }}
+@media (max-width: 30em) {{
+  body {{ padding: 0.6rem; }}
+  ul, ol {{ padding-left: 1.3em; }}
+}}
 @media (min-width: 48em) {{
   ol.steps .with-picture {{ display: flex; gap: 1rem; align-items: flex-start; }}
   ol.steps .with-picture > .step-text {{ flex: 1 1 auto; margin-top: 0; }}
