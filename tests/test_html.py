@@ -256,13 +256,27 @@ def test_outputs_are_refused_where_they_would_do_harm(project: Path) -> None:
     assert note.exit_code == 1 and note.stderr.startswith("<--patient>:1:1:")
 
 
-def test_the_print_handout_draws_the_content_model(project: Path) -> None:
-    """Both editions come from content.py: a heading the label pack changes changes in both."""
+def test_both_editions_draw_the_one_content_model(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What content.py decides is what both editions say: a section it leaves out is gone
+    from the PDF and from the HTML alike, and a label pack's heading reaches both."""
+    import handouts.content as content
+
     write(project / "layouts/labels/en.yaml", "steps: What to do\n")
+    real = content._section
+
+    def without_benefits(name: str, *args: Any) -> Any:
+        return None if name == "benefits" else real(name, *args)
+
+    monkeypatch.setattr(content, "_section", without_benefits)
     assert run("handout", "sacral-traction").exit_code == 0
     assert run("html", "sacral-traction").exit_code == 0
-    assert "What to do" in pdf_text(project / "out/sacral-traction.pdf")
-    assert '<h2 id="r1-steps">What to do</h2>' in (project / "out/sacral-traction.html").read_text()
+    printed = pdf_text(project / "out/sacral-traction.pdf")
+    page = (project / "out/sacral-traction.html").read_text(encoding="utf-8")
+    for said in (printed, page):
+        assert "Can release SI joint pain" not in said and "Benefits" not in said
+        assert "What to do" in said and "Afterward, slowly stand up." in said
 
 
 # -- in a browser -------------------------------------------------------------------------
