@@ -19,7 +19,7 @@ from typing import Any
 from .cache import Cache, Hashes, environment, target_key
 from .errors import HandoutsError, Problem
 from .output import shown, write_atomic
-from .products import booklet, card, handout, program
+from .products import booklet, card, handout, html, program
 from .project import Project
 from .targets import Target, duplicates
 
@@ -59,9 +59,15 @@ def plan(project: Project) -> list[Planned]:
             (f"handout {rid}", partial(handout.plan, project, handout.HandoutRequest(refs)))
         )
         todo.append((f"pocket card {rid}", partial(card.plan, project, card.CardRequest(refs))))
+        todo.append(
+            (f"accessible edition {rid}", partial(html.plan, project, html.HtmlRequest(refs)))
+        )
     for name in project.program_files():
         request = program.ProgramRequest(name)
         todo.append((f"programme {name}", partial(program.plan, project, request)))
+        todo.append(
+            (f"accessible programme {name}", partial(html.plan_program_ref, project, request))
+        )
     for name in project.booklet_files():
         book = booklet.BookletRequest(manifest=name)
         todo.append((f"booklet {name}", partial(booklet.plan, project, book)))

@@ -197,10 +197,50 @@ def handout(
 
 
 @main.command()
+@click.argument("routines", nargs=-1, required=True)
+@click.option("--layout", help="Layout name or file (default: the project's).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="HTML file to write.")
+@click.option("--patient", help="Patient's name.")
+@click.option("--clinician", help="Clinician's name.")
+@click.option("--date", "date", help="Date to show, YYYY-MM-DD (never the clock by default).")
+@click.option("--note", help="A note from the clinician, shown under the title.")
+@click.option("--language", help=LANGUAGE_HELP)
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also a tagged PDF (PDF/UA) made from it: pip install 'handouts[tagged]'.",
+)
+@project_options
+@reports_errors
+def html(
+    routines: tuple[str, ...],
+    layout: str | None,
+    output: Path | None,
+    patient: str | None,
+    clinician: str | None,
+    date: str | None,
+    note: str | None,
+    language: str | None,
+    pdf: bool,
+) -> None:
+    """Write the accessible edition of ROUTINES: one self-contained HTML file.
+
+    The same words as `handouts handout`, for screen readers, zoom and phones; written
+    beside the PDF (out/ID.html, or out/patients/NAME/ with --patient).
+    """
+    from .products.html import HtmlRequest, plan
+
+    personal = _personal(patient, clinician, date, note)
+    request = HtmlRequest(routines, layout, language, personal, output, pdf)
+    write_made(plan(printing_project(), request))
+
+
+@main.command()
 @click.argument("program_file")
 @click.option("--layout", help="Layout name or file (default: the project's).")
 @click.option("--language", help=LANGUAGE_HELP)
 @click.option("--cards", is_flag=True, help="Also write the matching pocket-card sheet.")
+@click.option("--html", "html_too", is_flag=True, help="Also write its accessible edition (HTML).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
 @project_options
 @reports_errors
@@ -209,6 +249,7 @@ def program(
     layout: str | None,
     language: str | None,
     cards: bool,
+    html_too: bool,
     output: Path | None,
 ) -> None:
     """Write one patient's programme: their routines and dosage, and a tracking page.
@@ -217,9 +258,17 @@ def program(
     """
     from .products.program import ProgramRequest, plan
 
-    write_made(
-        plan(printing_project(), ProgramRequest(program_file, layout, language, cards, output))
-    )
+    project = printing_project()
+    request = ProgramRequest(program_file, layout, language, cards, output)
+    printed = plan(project, request)
+    if html_too:
+        from .products.html import plan_program_ref
+
+        edition = plan_program_ref(project, request)  # planned (and checked) before writing
+        write_made(printed)
+        write_made(edition)
+        return
+    write_made(printed)
 
 
 @main.command()
@@ -572,7 +621,7 @@ def build(jobs: int | None, force: bool, scheduler: str | None) -> None:
     echo_written(result.written)
     for problem in result.problems:
         click.echo(str(problem), err=True)
-    made = f"{len(result.written)} PDF(s) in {shown(project.out_dir)}"
+    made = f"{len(result.written)} file(s) in {shown(project.out_dir)}"
     if result.fresh:
         made += f", {len(result.fresh)} up to date"
     if result.failed:
@@ -650,7 +699,7 @@ def _report_round(done: Round) -> None:
         click.echo(str(problem), err=True)
     for name in done.unmatched:
         click.echo(f"<{name}>:1:1: warning: nothing is named '{name}' now", err=True)
-    line = f"{stamp} made {len(result.written)} PDF(s)"
+    line = f"{stamp} made {len(result.written)} file(s)"
     if result.fresh:
         line += f", {len(result.fresh)} up to date"
     if result.failed:

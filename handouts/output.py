@@ -23,8 +23,9 @@ from .yamlsrc import printable
 SUFFIXES = (".pdf",)
 """What handouts writes. Anything else named as an output is refused before rendering."""
 
-MAGIC = {".pdf": b"%PDF-"}
-"""How an existing file shows it is one of ours to replace."""
+MAGIC = {".pdf": b"%PDF-", ".html": b"<!DOCTYPE html>\n<!-- made by handouts"}
+"""How an existing file shows it is one of ours to replace (an HTML file of the accessible
+edition starts with that comment, so a page of the user's own is never replaced)."""
 
 _SIGNALS = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 _umask_lock = threading.Lock()
@@ -46,13 +47,14 @@ def _refuse(path: Path, message: str) -> HandoutsError:
     return HandoutsError([Problem(shown(path), 1, 1, message)])
 
 
-def check_target(path: Path) -> None:
-    """Refuse an output path that is not a PDF of ours to write or replace.
+def check_target(path: Path, suffixes: tuple[str, ...] = SUFFIXES) -> None:
+    """Refuse an output path that is not a PDF (or, where `suffixes` allow, another file
+    handouts writes) of ours to write or replace.
 
     Called before rendering, so a refused `-o` costs nothing and writes nothing.
     """
-    if path.suffix.lower() not in SUFFIXES:
-        raise _refuse(path, f"an output file must end in {' or '.join(SUFFIXES)}")
+    if path.suffix.lower() not in suffixes:
+        raise _refuse(path, f"an output file must end in {' or '.join(suffixes)}")
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -70,7 +72,8 @@ def check_target(path: Path) -> None:
     except OSError as exc:
         raise _refuse(path, f"cannot write: {exc.strerror}") from None
     if head != magic:
-        raise _refuse(path, "exists and is not a PDF; refusing to replace it")
+        what = "a PDF" if path.suffix.lower() == ".pdf" else "an HTML file made by handouts"
+        raise _refuse(path, f"exists and is not {what}; refusing to replace it")
 
 
 def _file_mode() -> int:
@@ -135,7 +138,8 @@ def _signals_held() -> Iterator[None]:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
-    check_target(path)
+    html = path.suffix.lower() == ".html"
+    check_target(path, (".html",) if html and data.startswith(MAGIC[".html"]) else SUFFIXES)
     return replace_atomically(path, data)
 
 

@@ -14,6 +14,9 @@ different products or variants never write the same file:
     out/patients/<patient>/<ids>[...].pdf  a handout with a patient's name or a note
     out/patients/<name>/<name>.program.pdf          a programme
     out/patients/<name>/<name>.program-cards.pdf    its pocket cards
+    out/<ids>[...].html, out/patients/<name>/<name>.program.html
+                                           the accessible edition (HTML) beside each
+    out/<ids>[...].tagged.pdf              a tagged PDF made from that HTML (optional)
 
 Routine ids are lower-case letters, digits and '-', so a '.' in a name always starts a
 product word or a variant and never belongs to an id.
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from .products.common import Result
 
 PRODUCT_WORDS = frozenset(
-    {"card", "card-shop", "booklet", "booklet-print", "program", "program-cards"}
+    {"card", "card-shop", "booklet", "booklet-print", "program", "program-cards", "tagged"}
 )
 MAX_STEM = 120
 
@@ -101,12 +104,25 @@ def patient_folder(patient: str | None, fallback: str) -> str:
     return slug(patient) or "patient-" + _digest(patient)
 
 
-def file_name(stem: str, product: str | None, variants: Iterable[Variant | None]) -> str:
+def file_name(
+    stem: str, product: str | None, variants: Iterable[Variant | None], ext: str = "pdf"
+) -> str:
     parts = [stem]
     if product:
         parts.append(product)
     parts += [v.word for v in variants if v is not None]
-    return ".".join(parts) + ".pdf"
+    return ".".join(parts) + "." + ext
+
+
+def html_name(pdf_name: str) -> str:
+    """The accessible edition beside a print file: `<same name>.html` (out/ID.html,
+    out/patients/P/NAME.program.html): the same variants, another extension."""
+    return pdf_name.removesuffix(".pdf") + ".html"
+
+
+def tagged_name(pdf_name: str) -> str:
+    """The tagged PDF made from the accessible edition: `<same name>.tagged.pdf`."""
+    return pdf_name.removesuffix(".pdf") + ".tagged.pdf"
 
 
 def duplicates(targets: Iterable[Target]) -> dict[Path, list[str]]:

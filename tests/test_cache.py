@@ -37,6 +37,7 @@ BOOKLETS = {
 }
 PROGRAMME = {"sacral-traction", "wger-bird-dog"}
 PROGRAMME_PDF = "patients/ann-lee/ann-lee.program.pdf"
+PROGRAMME_HTML = "patients/ann-lee/ann-lee.program.html"
 
 
 def build(root: Path, force: bool = False, out: Path | None = None) -> BuildResult:
@@ -49,7 +50,8 @@ def made(result: BuildResult, root: Path, out: str = "out") -> set[str]:
 
 
 def handouts_of(ids: set[str]) -> set[str]:
-    return {f"{i}.pdf" for i in ids}
+    """Each routine's handout and its accessible edition (HTML)."""
+    return {f"{i}.{ext}" for i in ids for ext in ("pdf", "html")}
 
 
 def cards_of(ids: set[str]) -> set[str]:
@@ -66,7 +68,7 @@ def booklets_with(ids: set[str]) -> set[str]:
 
 
 def programme_with(ids: set[str]) -> set[str]:
-    return {PROGRAMME_PDF} if PROGRAMME & ids else set()
+    return {PROGRAMME_PDF, PROGRAMME_HTML} if PROGRAMME & ids else set()
 
 
 def everything_of(ids: set[str]) -> set[str]:
@@ -75,7 +77,11 @@ def everything_of(ids: set[str]) -> set[str]:
 
 def all_pdfs(root: Path) -> dict[str, bytes]:
     out = root / "out"
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".pdf", ".html")
+    }
 
 
 def png(colour: tuple[int, int, int]) -> bytes:
@@ -148,9 +154,9 @@ def test_a_layout_in_the_chain_rebuilds_the_products_in_that_layout(project: Pat
         "extends: letter\ncolors:\n  muted: '#112233'\n", encoding="utf-8"
     )
     first = build(project)
-    assert first.problems == [] and len(first.written) == 21
+    assert first.problems == [] and len(first.written) == 30
     edit(project / "layouts/middle.yaml", "#112233", "#332211")  # two steps down the chain
-    assert made(build(project), project) == handouts_of(set(ROUTINES)) | {PROGRAMME_PDF}
+    assert made(build(project), project) == handouts_of(set(ROUTINES)) | programme_with(PROGRAMME)
 
 
 def test_a_font_file_rebuilds_the_products_that_use_it(project: Path) -> None:
@@ -162,7 +168,7 @@ def test_a_font_file_rebuilds_the_products_that_use_it(project: Path) -> None:
         fh.write("fonts:\n  regular: body.ttf\n")
     build(project)
     shutil.copy(FONTS / "DejaVuSans-Oblique.ttf", project / "layouts/body.ttf")
-    assert made(build(project), project) == handouts_of(set(ROUTINES)) | {PROGRAMME_PDF}
+    assert made(build(project), project) == handouts_of(set(ROUTINES)) | programme_with(PROGRAMME)
 
 
 def test_a_label_pack_rebuilds_the_products_in_its_language(project: Path) -> None:
@@ -204,10 +210,10 @@ def test_force_makes_everything_again(project: Path) -> None:
     assert made(build(project, force=True), project) == everything_of(set(ROUTINES))
     result = cli("build", "-j", "1", "--force")
     assert result.exit_code == 0
-    assert "made 21 PDF(s)" in result.stderr
+    assert "made 30 file(s)" in result.stderr
     result = cli("build", "-j", "1")
     assert result.exit_code == 0
-    assert "made 0 PDF(s)" in result.stderr and "21 up to date" in result.stderr
+    assert "made 0 file(s)" in result.stderr and "30 up to date" in result.stderr
 
 
 def test_the_package_source_is_part_of_every_key(tmp_path: Path) -> None:
@@ -241,15 +247,15 @@ def test_a_build_stopped_half_way_is_trusted_only_where_it_is_whole(
         build(project)
     monkeypatch.undo()
     entries = json.loads((project / "out" / cache.CACHE_NAME).read_text())["entries"]
-    assert len(entries) == 19  # the cache file itself is whole
+    assert len(entries) == 28  # the cache file itself is whole
     # the five written are served; every other product is made again
     again = made(build(project), project)
     assert again == everything_of(set(ROUTINES)) - {
         "sacral-traction.pdf",
         "sacral-traction.card.pdf",
+        "sacral-traction.html",
         "wger-back-neck-stretch.pdf",
         "wger-back-neck-stretch.card.pdf",
-        "wger-bird-dog.pdf",
     }
     assert build(project).written == []
 
@@ -295,10 +301,10 @@ def test_the_cache_file_is_saved_once_per_build_not_once_per_product(
     monkeypatch.setattr(cache, "SAVE_EVERY", 3600.0)
     monkeypatch.setattr(cache.Cache, "save", counted)
     first = build(project)
-    assert len(first.written) == 21 and saves == [19]
+    assert len(first.written) == 30 and saves == [28]
     edit(project / "data/routines/wger-bird-dog.yaml", "title:", "title: Changed")
-    assert len(build(project).written) > 0 and saves == [19, 19]
-    assert build(project).written == [] and saves == [19, 19]  # nothing new to save
+    assert len(build(project).written) > 0 and saves == [28, 28]
+    assert build(project).written == [] and saves == [28, 28]  # nothing new to save
 
 
 def test_an_up_to_date_build_starts_no_workers(project: Path) -> None:
@@ -311,11 +317,11 @@ def test_an_up_to_date_build_starts_no_workers(project: Path) -> None:
         return contextlib.nullcontext(None)
 
     project_ = open_project(cwd=project)
-    assert len(run(project_, executor=workers).written) == 21 and asked == [19]
-    assert run(open_project(cwd=project), executor=workers).written == [] and asked == [19]
+    assert len(run(project_, executor=workers).written) == 30 and asked == [28]
+    assert run(open_project(cwd=project), executor=workers).written == [] and asked == [28]
     edit(project / "data/routines/wger-chin-tuck.yaml", "title:", "title: Changed")
     run(open_project(cwd=project), executor=workers)
-    assert asked == [19, 3]  # its handout, its card and the booklet it is in
+    assert asked == [28, 4]  # its handout, its card, its HTML and the booklet it is in
     one = build_module.workers(8)
     with one(1) as pool:
         assert pool is None  # one target: made here, no worker started for it

@@ -18,7 +18,12 @@ distributed = pytest.importorskip("distributed")
 
 
 def pdfs(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
+    """Every file build wrote: the PDFs and the accessible editions (HTML)."""
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".pdf", ".html")
+    }
 
 
 def test_a_build_on_a_local_dask_cluster_has_the_serial_bytes(project: Path) -> None:
@@ -35,14 +40,14 @@ def test_a_build_on_a_local_dask_cluster_has_the_serial_bytes(project: Path) -> 
             executor=lambda n: nullcontext(client.get_executor()),
         )
         assert cluster.scheduler.transition_counter > 0  # the jobs went through Dask
-    assert result.failed == [] and len(result.written) == len(serial) == 21
+    assert result.failed == [] and len(result.written) == len(serial) == 30
     assert pdfs(project / "dask") == serial
 
 
 def test_scheduler_local_from_the_command_line(project: Path) -> None:
     result = cli("build", "-j", "1", "--scheduler", "local", "--out", "viadask")
     assert result.exit_code == 0, result.output
-    assert "made 21 PDF(s)" in result.stderr
+    assert "made 30 file(s)" in result.stderr
     shutil.rmtree(project / "viadask")
 
 

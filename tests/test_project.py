@@ -93,7 +93,7 @@ def test_init_makes_a_project_that_builds(tmp_path: Path) -> None:
     assert "out/home-programme.booklet.pdf" in written
     assert "out/home-programme.booklet-print.pdf" in written
     assert "out/patients/example-patient/example-patient.program.pdf" in written
-    assert built.stderr.strip().splitlines()[-1] == f"made {len(written)} PDF(s) in out"
+    assert built.stderr.strip().splitlines()[-1] == f"made {len(written)} file(s) in out"
     # the example layout extends a built-in and prints
     assert run_in(clinic, "handout", "sacral-traction", "--layout", "our-clinic").exit_code == 0
 

@@ -32,7 +32,8 @@ def build_with_seed(project: Path, out: str, seed: str) -> dict[str, bytes]:
     )
     return {
         str(p.relative_to(project / out)): p.read_bytes()
-        for p in sorted((project / out).rglob("*.pdf"))
+        for p in sorted((project / out).rglob("*"))
+        if p.suffix in (".pdf", ".html")
     }
 
 
@@ -45,6 +46,8 @@ def test_builds_are_byte_identical_across_hash_seeds(project: Path) -> None:
         "booklet": "lower-back.booklet.pdf",
         "imposed sheets": "lower-back.booklet-print.pdf",
         "programme": "patients/ann-lee/ann-lee.program.pdf",
+        "accessible edition": "sacral-traction.html",
+        "accessible programme": "patients/ann-lee/ann-lee.program.html",
     }
     for kind, name in kinds.items():
         assert name in one, kind
@@ -215,9 +218,10 @@ def test_a_broken_routine_stops_only_its_own_products(project: Path) -> None:
     )
     assert result.stderr.splitlines()[-2:] == [
         problem,
-        "made 21 PDF(s) in out; 2 failed: handout zz-broken, pocket card zz-broken",
+        "made 30 file(s) in out; 3 failed: handout zz-broken, pocket card zz-broken, "
+        "accessible edition zz-broken",
     ]
     written = result.stdout.split()
-    assert len(written) == 21 and "out/sacral-traction.pdf" in written
+    assert len(written) == 30 and "out/sacral-traction.pdf" in written
     assert not any("zz-broken" in p for p in written)
     assert not list((project / "out").rglob("zz-broken*"))

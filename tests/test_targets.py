@@ -24,7 +24,8 @@ from .conftest import run, write
 def hashes(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*.pdf"))
+        for p in sorted(folder.rglob("*"))
+        if p.suffix in (".pdf", ".html")
     }
 
 
@@ -37,14 +38,16 @@ def test_single_commands_write_what_build_writes(project: Path) -> None:
     assert sorted(str(p.relative_to(project / "out")) for p in outputs) == sorted(expected)
     rids = sorted(p.stem for p in (project / "data/routines").glob("*.yaml"))
     for folder in ("out",):
-        for p in (project / folder).rglob("*.pdf"):
-            p.unlink()
+        for p in (project / folder).rglob("*"):
+            if p.suffix in (".pdf", ".html"):
+                p.unlink()
     for rid in rids:
         assert run("handout", rid).exit_code == 0
         assert run("card", rid).exit_code == 0
+        assert run("html", rid).exit_code == 0
     for book in ("lower-back", "neck-and-hips"):
         assert run("booklet", book).exit_code == 0
-    assert run("program", "ann-lee").exit_code == 0
+    assert run("program", "ann-lee", "--html").exit_code == 0
     assert hashes(project / "out") == expected
 
 
@@ -68,6 +71,11 @@ def test_variants_and_personal_papers_never_write_builds_files(project: Path) ->
         ["booklet", "--follow", "sacral-traction"],
         ["program", "ann-lee", "--cards"],
         ["program", "ann-lee", "--layout", "a4"],
+        ["html", "sacral-traction", "--layout", "large-print"],
+        ["html", "sacral-traction", "--language", "es"],
+        ["html", "sacral-traction", "--patient", "Ann Lee", "--note", "Twice a day"],
+        ["html", "sacral-traction", "wger-bird-dog"],
+        ["program", "ann-lee", "--html", "--layout", "a4"],
     ]
     seen: dict[str, list[str]] = {}
     for args in commands:
@@ -88,6 +96,8 @@ def test_variants_and_personal_papers_never_write_builds_files(project: Path) ->
     assert "out/sacral-traction.es.pdf" in seen
     assert "out/sacral-traction.card.index.pdf" in seen
     assert "out/sacral-traction.card-shop.pdf" in seen
+    assert "out/patients/ann-lee/sacral-traction.html" in seen
+    assert "out/sacral-traction.large-print.html" in seen
 
 
 def test_a_note_without_a_patient_is_refused(project: Path) -> None:
@@ -292,8 +302,9 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(project: Path) -
 
     serial = build(open_project(cwd=project))
     one = hashes(project / "out")
-    for p in (project / "out").rglob("*.pdf"):
-        p.unlink()
+    for p in (project / "out").rglob("*"):
+        if p.suffix in (".pdf", ".html"):
+            p.unlink()
     with ProcessPoolExecutor(2) as pool:
         parallel = build(open_project(cwd=project), executor=lambda n: nullcontext(pool))
     assert parallel.written == serial.written and parallel.notes == serial.notes

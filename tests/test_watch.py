@@ -128,7 +128,8 @@ def test_a_save_remakes_only_what_it_affects_and_ctrl_c_ends_cleanly(
     lines = w.round()
     assert f"changed: {SEED}" in " ".join(lines)
     assert written(lines) == everything_of({"sacral-traction"})
-    assert "made 5 PDF(s), 16 up to date" in lines[-1]
+    n = len(everything_of({"sacral-traction"}))
+    assert f"made {n} file(s), {len(everything_of(set(ROUTINES))) - n} up to date" in lines[-1]
     after = all_pdfs(project)
     assert {n for n in after if after[n] != before[n]} == everything_of({"sacral-traction"})
     assert "Sacral Traction at home" in pdf_text(project / "out/sacral-traction.pdf")
@@ -138,7 +139,11 @@ def test_a_save_remakes_only_what_it_affects_and_ctrl_c_ends_cleanly(
     assert "stopped watching" in rest and "Traceback" not in rest
     assert [p.name for p in project.rglob("*.tmp")] == []
     # what the watch made is in the build cache: a build after it makes nothing
-    assert run("build", "-j", "1").stderr.strip().endswith("made 0 PDF(s) in out, 21 up to date")
+    assert (
+        run("build", "-j", "1")
+        .stderr.strip()
+        .endswith(f"made 0 file(s) in out, {len(everything_of(set(ROUTINES)))} up to date")
+    )
 
 
 def test_a_bad_edit_is_reported_keeps_the_pdf_and_the_next_good_edit_rebuilds(
@@ -181,7 +186,7 @@ def test_a_broken_project_file_is_reported_and_watched_on(
     (project / "handouts.yaml").write_text(a4, encoding="utf-8")
     lines = w.round()
     # a4 paper: the card is now the EU size, the handout the A4 layout: both made again
-    assert written(lines) == {"wger-bird-dog.pdf", "wger-bird-dog.card.pdf"}
+    assert written(lines) == {"wger-bird-dog.pdf", "wger-bird-dog.card.pdf", "wger-bird-dog.html"}
     assert w.stop()[0] == 0
 
 
@@ -193,17 +198,17 @@ def test_targets_narrow_the_watch_to_the_products_they_name(
     expected = {
         "sacral-traction.pdf",
         "sacral-traction.card.pdf",
+        "sacral-traction.html",
         "neck-and-hips.booklet.pdf",
         "neck-and-hips.booklet-print.pdf",
     }
     assert written(first) == expected
     w.ready()
-    assert {str(p.relative_to(project / "out")) for p in (project / "out").rglob("*.pdf")} == (
-        expected
-    )
+    made = {str(p.relative_to(project / "out")) for p in (project / "out").rglob("*.*")}
+    assert made - {".handouts-cache.json"} == expected
     edit(project / "data/routines/wger-bird-dog.yaml", "Pause briefly", "Hold briefly")
     lines = w.round()  # not a product of this watch: nothing to make
-    assert written(lines) == set() and "made 0 PDF(s), 4 up to date" in lines[-1]
+    assert written(lines) == set() and "made 0 file(s), 5 up to date" in lines[-1]
     edit(project / "data/routines/wger-chin-tuck.yaml", "title:", "title: New")
     assert written(w.round()) == {"neck-and-hips.booklet.pdf", "neck-and-hips.booklet-print.pdf"}
     assert w.stop()[0] == 0
@@ -261,7 +266,7 @@ def test_editor_files_and_the_out_folder_are_no_change(project: Path) -> None:
     rounds, stop = in_thread(project, "wger-bird-dog")
     try:
         first = rounds.get(timeout=DEADLINE)
-        assert first.result is not None and len(first.result.written) == 2
+        assert first.result is not None and len(first.result.written) == 3
         routines = project / "data" / "routines"
         for name in (
             ".wger-bird-dog.yaml.swp",
@@ -282,6 +287,7 @@ def test_editor_files_and_the_out_folder_are_no_change(project: Path) -> None:
         assert {p.name for p in saved.result.written} == {
             "wger-bird-dog.pdf",
             "wger-bird-dog.card.pdf",
+            "wger-bird-dog.html",
         }
     finally:
         stop.set()
@@ -297,14 +303,14 @@ def test_a_clinic_profile_and_logo_outside_the_project_are_watched(project: Path
     rounds, stop = in_thread(project, "wger-bird-dog", clinic=shared / "clinic.yaml")
     try:
         first = rounds.get(timeout=DEADLINE)
-        assert first.result is not None and len(first.result.written) == 2
+        assert first.result is not None and len(first.result.written) == 3
         (shared / "logo.png").write_bytes(png((40, 40, 200)))
         saved = rounds.get(timeout=DEADLINE)
         assert saved.changed == (shared / "logo.png",)
-        assert saved.result is not None and len(saved.result.written) == 2
+        assert saved.result is not None and len(saved.result.written) == 3
         edit(shared / "clinic.yaml", "name:", "name: New")
         saved = rounds.get(timeout=DEADLINE)
         assert saved.changed == (shared / "clinic.yaml",)
-        assert saved.result is not None and len(saved.result.written) == 2
+        assert saved.result is not None and len(saved.result.written) == 3
     finally:
         stop.set()

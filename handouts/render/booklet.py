@@ -26,6 +26,7 @@ from reportlab.platypus.flowables import DocIf
 
 from ..booklet import Booklet
 from ..booklet import Section as BookletSectionT
+from ..content import Navigation
 from ..errors import Problem
 from ..model import Routine
 from ..sheets import Bookmark, LinkSpot, join_parts
@@ -115,9 +116,9 @@ def neighbour_position(ids: list[str], here: int, rid: str, key: str) -> int | N
 
 def _booklet_section(record: Record, ids: list[str], here: int) -> type[Section]:
     class BookletSection(Section):
-        def navigation(self, r: Routine) -> list[Flowable]:
+        def navigation(self, part: Navigation) -> list[Flowable]:
             out: list[Flowable] = []
-            for key, rid, text in self.neighbours(r):
+            for key, rid, text in self.neighbours(part):
                 target = neighbour_position(ids, here, rid, key)
                 if target is not None:
                     arrow = self.ink.label(" \u2192")

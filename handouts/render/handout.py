@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfgen.canvas import Canvas
@@ -21,10 +22,11 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import NullActionFlowable
 from reportlab.platypus.flowables import _Container, _listWrapOn
 
+from .. import content as c
 from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import Layout
-from ..model import DOSAGE_KEYS, Clinic, Personal, Routine
+from ..model import Clinic, Personal, Routine
 from .common import (
     Document,
     Meta,
@@ -66,10 +68,11 @@ class HandoutJob:
     pictures: dict[str, Picture] = field(default_factory=dict)  # picture_key -> file
     tracking: Tracking | None = None  # a programme's tracking page after the routines
 
-    def picture(self, routine: Routine, where: str) -> Picture:
-        key = picture_key(routine.path, where)
+    def picture(self, file: str, where: str) -> Picture:
+        """The picture `where` ("image", "steps[2]") of the data file `file`."""
+        key = picture_key(file, where)
         if key not in self.pictures:
-            raise RenderError([Problem(routine.path, 1, 1, f"{where}: picture not in the job")])
+            raise RenderError([Problem(file, 1, 1, f"{where}: picture not in the job")])
         return self.pictures[key]
 
 
@@ -98,10 +101,6 @@ class Section:
     def p(self, text: str, style: object | None = None, **kw: object) -> Paragraph:
         return self.s.para(text, style or self.s.body, **kw)
 
-    def label(self, key: str) -> str:
-        """The markup of one of the layout's labels."""
-        return self.ink.label(self.job.labels[key])
-
     def table(
         self, rows: list[list[object]], widths: list[float], commands: list[tuple[object, ...]]
     ) -> Table:
@@ -111,54 +110,51 @@ class Section:
         table.setStyle(TableStyle([font, *commands]))
         return table
 
-    def heading(self, key: str) -> Paragraph:
-        return self.s.label(self.job.labels[key], self.s.heading)
-
     def bullets(self, items: Sequence[str], style: object | None = None) -> list[Flowable]:
         st = style or self.s.bullet
         return [self.p(t, st, bulletText=self.ink.bullet("\u2022")) for t in items]
 
-    def titled(self, key: str, body: list[Flowable]) -> list[Flowable]:
+    def heading(self, text: str) -> Paragraph:
+        return self.s.label(text, self.s.heading)
+
+    def titled(self, heading: str, body: list[Flowable]) -> list[Flowable]:
         if not body:
             return []
         # A heading never ends a page: it travels with (at least two lines of) its first
         # paragraph, which splits rather than jump whole to the next page.
-        return [Glued([self.heading(key)], [body[0]]), *body[1:]]
+        return [Glued([self.heading(heading)], [body[0]]), *body[1:]]
 
-    # -- sections, in the layout's order --------------------------------------------------
-    def equipment(self, r: Routine) -> list[Flowable]:
-        if not r.equipment:
-            return []
-        label = self.label("equipment")
+    # -- sections, in the layout's order: each draws its part of the content model --------
+    def equipment(self, part: c.Inline) -> list[Flowable]:
+        label = self.ink.label(part.label)
         # Each item is marked up on its own: "**" in one item never pairs with the next.
-        items = ", ".join(self.p(item).text for item in r.equipment)
+        items = ", ".join(self.p(item).text for item in part.items)
         return [Paragraph(f"<b>{label}:</b> {items}", self.s.body)]
 
-    def summary(self, r: Routine) -> list[Flowable]:
-        return [self.p(r.summary)] if r.summary else []
+    def summary(self, part: c.Paragraphs) -> list[Flowable]:
+        return [self.p(t) for t in part.items]
 
-    def picture(self, r: Routine) -> list[Flowable]:
-        if r.image is None:
-            return []
+    def picture(self, part: c.Figure) -> list[Flowable]:
+        pic = part.picture
         out: list[Flowable] = [
             scaled_image(
-                self.job.picture(r, "image"), self.width, self.job.layout.handout.picture_height
+                self.job.picture(pic.file, pic.where),
+                self.width,
+                self.job.layout.handout.picture_height,
             )
         ]
-        if r.image.caption:
-            out.append(self.p(r.image.caption, self.s.small))
+        if pic.caption:
+            out.append(self.p(pic.caption, self.s.small))
         return [KeepTogether(out)]
 
-    def benefits(self, r: Routine) -> list[Flowable]:
-        return self.titled("benefits", self.bullets(r.benefits))
+    def benefits(self, part: c.Bullets) -> list[Flowable]:
+        return self.titled(part.heading, self.bullets(part.items))
 
-    def cautions(self, r: Routine) -> list[Flowable]:
-        if not r.cautions:
-            return []
+    def cautions(self, part: c.Cautions) -> list[Flowable]:
         s = self.s
-        head = s.label("\u26a0 " + self.job.labels["cautions"], s.caution_heading)
+        head = s.label("\u26a0 " + part.heading, s.caution_heading)
         dot = self.ink.bullet("\u2022")
-        rows = [[head]] + [[self.p(t, s.caution, bulletText=dot)] for t in r.cautions]
+        rows = [[head]] + [[self.p(t, s.caution, bulletText=dot)] for t in part.items]
         pad = s.body.fontSize * 0.8
         table = self.table(
             rows,
@@ -178,23 +174,23 @@ class Section:
         table.setStyle(TableStyle([("NOSPLIT", (0, 0), (-1, min(1, len(rows) - 1)))]))
         return [Spacer(1, s.body.fontSize * 0.8), table, Spacer(1, s.body.fontSize * 0.4)]
 
-    def test(self, r: Routine) -> list[Flowable]:
-        return self.titled("test", [self.p(t) for t in r.test])
+    def test(self, part: c.Paragraphs) -> list[Flowable]:
+        return self.titled(part.heading or "", [self.p(t) for t in part.items])
 
-    def steps(self, r: Routine) -> list[Flowable]:
+    def steps(self, part: c.Steps) -> list[Flowable]:
         layout = self.job.layout
         num_w = layout.handout.step_number_width
         img_w = layout.handout.step_image_width
         out: list[Flowable] = []
-        for n, step in enumerate(r.steps, start=1):
-            number = Paragraph(self.ink.label(str(n)), self.s.number)
+        for step in part.steps:
+            number = Paragraph(self.ink.label(str(step.number)), self.s.number)
             cells: list[object] = [number, self.p(step.text)]
             widths = [num_w, self.width - num_w]
-            if step.image is not None:
-                picture = self.job.picture(r, f"steps[{n}]")
+            if step.picture is not None:
+                picture = self.job.picture(step.picture.file, step.picture.where)
                 pic: list[Flowable] = [scaled_image(picture, img_w, img_w * 1.2)]
-                if step.image.caption:
-                    pic.append(self.p(step.image.caption, self.s.small))
+                if step.picture.caption:
+                    pic.append(self.p(step.picture.caption, self.s.small))
                 cells.append(pic)
                 widths = [num_w, self.width - num_w - img_w - 8, img_w + 8]
             table = self.table(
@@ -209,30 +205,23 @@ class Section:
                 ],
             )
             out.append(table)  # one row: a step is never split from its number
-        return self.titled("steps", out)
+        return self.titled(part.heading, out)
 
-    def aftercare(self, r: Routine) -> list[Flowable]:
-        return self.titled("aftercare", self.bullets(r.aftercare))
+    def aftercare(self, part: c.Bullets) -> list[Flowable]:
+        return self.titled(part.heading, self.bullets(part.items))
 
-    def notes(self, r: Routine) -> list[Flowable]:
-        return self.titled("notes", [self.p(t) for t in r.notes])
+    def notes(self, part: c.Paragraphs) -> list[Flowable]:
+        return self.titled(part.heading or "", [self.p(t) for t in part.items])
 
-    def quick_reference(self, r: Routine) -> list[Flowable]:
+    def quick_reference(self, part: c.Bullets) -> list[Flowable]:
         items = [
             self.p(t, self.s.bullet, bulletText=self.ink.bullet(f"{i}."))
-            for i, t in enumerate(r.quick_reference, start=1)
+            for i, t in enumerate(part.items, start=1)
         ]
-        return self.titled("quick_reference", items)
+        return self.titled(part.heading, items)
 
-    def dosage(self, r: Routine) -> list[Flowable]:
-        if not r.dosage:
-            return []
-        labels = self.job.labels
-        rows = [
-            [self.s.label(labels[k], self.s.body), self.p(r.dosage[k])]
-            for k in DOSAGE_KEYS
-            if k in r.dosage
-        ]
+    def dosage(self, part: c.Dosage) -> list[Flowable]:
+        rows = [[self.s.label(label, self.s.body), self.p(value)] for label, value in part.rows]
         table = self.table(
             rows,
             [self.width * 0.3, self.width * 0.7],
@@ -242,16 +231,14 @@ class Section:
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ],
         )
-        return self.titled("dosage", [table])
+        return self.titled(part.heading, [table])
 
-    def video(self, r: Routine) -> list[Flowable]:
-        if r.video is None:
-            return []
+    def video(self, part: c.Video) -> list[Flowable]:
         size = self.job.layout.handout.qr_size
-        code = QrCode(str(r.video), size)
+        code = QrCode(str(part.url), size)
         words = [
-            self.s.label(self.job.labels["video_hint"], self.s.body),
-            self.s.label(r.video, self.s.small),
+            self.s.label(part.hint, self.s.body),
+            self.s.label(part.url, self.s.small),
         ]
         table = self.table(
             [[code, words]],
@@ -261,16 +248,15 @@ class Section:
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ],
         )
-        return self.titled("video", [table])
+        return self.titled(part.heading, [table])
 
-    def safety(self, r: Routine) -> list[Flowable]:
+    def safety(self, part: c.Safety) -> list[Flowable]:
         """The clinic's 'stop and call us' box, and its disclaimer in small print."""
-        clinic = self.job.clinic
-        small = [self.p(clinic.disclaimer, self.s.small)] if clinic.disclaimer else []
-        if clinic.safety is None:
+        small = [self.p(part.disclaimer, self.s.small)] if part.disclaimer else []
+        if part.text is None:
             return small
         box = self.table(
-            [[self.p(clinic.safety, self.s.body)]],
+            [[self.p(part.text, self.s.body)]],
             [self.width],
             [
                 ("BOX", (0, 0), (-1, -1), 1.5, color(self.job.layout.colors.caution_border)),
@@ -282,39 +268,24 @@ class Section:
         )
         return [Spacer(1, self.s.body.spaceAfter * 2), Glued([box], small)]
 
-    def attribution(self, r: Routine) -> list[Flowable]:
-        bits = [
-            f"{self.label(key)}: {self.p(value).text}"
-            for key, value in (("source", r.source), ("author", r.author), ("license", r.license))
-            if value
-        ]
-        if r.reviewed is not None and (r.reviewed.by or r.reviewed.on):
-            who = " ".join(self.p(v).text for v in (r.reviewed.by,) if v)
-            when = (
-                f" {self.label('reviewed_on')} {self.ink.label(r.reviewed.on)}"
-                if r.reviewed.on
-                else ""
-            )
-            bits.append(f"{self.label('reviewed')} {who}{when}")
-        if not bits:
-            return []
+    def attribution(self, part: c.Attribution) -> list[Flowable]:
+        bits = [f"{self.ink.label(label)}: {self.p(value).text}" for label, value in part.items]
+        rev = part.reviewed
+        if rev is not None:
+            who = " ".join(self.p(v).text for v in (rev.by,) if v)
+            when = f" {self.ink.label(rev.on_label)} {self.ink.label(rev.on)}" if rev.on else ""
+            bits.append(f"{self.ink.label(rev.label)} {who}{when}")
         return [Spacer(1, 4), Paragraph(self.ink.label(" \u00b7 ").join(bits), self.s.small)]
 
-    def neighbours(self, r: Routine) -> list[tuple[str, str, str]]:
+    def neighbours(self, part: c.Navigation) -> list[tuple[str, str, str]]:
         """(label key, routine id, markup of 'Previous: Name') for each neighbour named."""
-        out = []
-        for key in ("previous", "next"):
-            ref = getattr(r, key)
-            if ref is not None:
-                name = self.job.titles.get(str(ref)) or str(ref).replace("-", " ").title()
-                text = f"{self.label(key)}: <b>{self.p(name).text}</b>"
-                out.append((key, str(ref), text))
-        return out
+        return [
+            (link.key, link.ref, f"{self.ink.label(link.label)}: <b>{self.p(link.title).text}</b>")
+            for link in part.links
+        ]
 
-    def navigation(self, r: Routine) -> list[Flowable]:
-        parts = [text for _, _, text in self.neighbours(r)]
-        if not parts:
-            return []
+    def navigation(self, part: c.Navigation) -> list[Flowable]:
+        parts = [text for _, _, text in self.neighbours(part)]
         return [
             Spacer(1, self.s.body.spaceAfter),
             Paragraph(self.ink.label("    \u00b7    ").join(parts), self.s.small),
@@ -479,31 +450,27 @@ class QrCode(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
-def _personal(job: HandoutJob, sec: Section, index: int) -> list[Flowable]:
-    pers = job.personal
-    bits = []
-    for key, value in (
-        ("patient", pers.patient),
-        ("clinician", pers.clinician),
-        ("date", pers.date),
-    ):
-        if value:
-            bits.append(f"{sec.label(key)}: <b>{sec.p(value).text}</b>")
+def _personal(part: c.PersonalPart, sec: Section) -> list[Flowable]:
+    bits = [f"{sec.ink.label(label)}: <b>{sec.p(value).text}</b>" for label, value in part.fields]
     out: list[Flowable] = []
     if bits:
         sep = sec.ink.label(" \u00a0\u00a0\u00b7\u00a0\u00a0 ")
         out.append(Paragraph(sep.join(bits), sec.s.body))
-    notes = [
-        sec.p(n)
-        for n in (
-            pers.note if index == 0 else None,
-            job.routine_notes[index] if index < len(job.routine_notes) else None,
-        )
-        if n
-    ]
-    if notes:
-        out += sec.titled("note", notes)
-    return out
+    return out + sec.titled(part.note_heading, [sec.p(n) for n in part.notes])
+
+
+def content_for(job: HandoutJob, routine: Routine, index: int = 0) -> c.RoutineContent:
+    """What the `index`-th routine of the job says (the content model the HTML shares)."""
+    return c.routine_content(
+        routine,
+        labels=job.labels,
+        clinic=job.clinic,
+        personal=job.personal,
+        titles=job.titles,
+        sections=job.layout.handout.sections,
+        notes=c.notes_for(job.personal, job.routine_notes, index),
+        lang=job.meta.lang,
+    )
 
 
 def story_for(
@@ -516,15 +483,16 @@ def story_for(
     """One routine's flowables (the `index`-th of the job's); `section` lets a product
     change how sections are built."""
     sec = (section or Section)(job, styles)
+    said = content_for(job, routine, index)
     story: list[Flowable] = []
-    if routine.category:
-        story.append(styles.para(routine.category, styles.kicker))
-    story.append(styles.para(routine.title, styles.title))
-    story += _personal(job, sec, index)
+    if said.category:
+        story.append(styles.para(said.category, styles.kicker))
+    story.append(styles.para(said.title, styles.title))
+    story += _personal(said.personal, sec)
     parts: list[tuple[str, list[Flowable]]] = []
-    for name in job.layout.handout.sections:
-        build: Callable[[Routine], list[Flowable]] = getattr(sec, name)
-        parts.append((name, build(routine)))
+    for name, part in said.sections:
+        build: Callable[[Any], list[Flowable]] = getattr(sec, name)
+        parts.append((name, build(part) if part is not None else []))
     # The safety box, disclaimer, attribution and Previous / Next close the routine: they
     # never stand on a page of their own, but take the routine's last lines with them.
     k = len(parts)
