@@ -102,9 +102,20 @@ def _content(page: PageObject) -> bytes:
 
 
 def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """The page as a Form XObject in `writer`: its content, resources and media box."""
-    form = DecodedStreamObject()
-    form.set_data(_content(page))
+    """The page as a Form XObject in `writer`: its content, resources and media box.
+
+    A page drawn by one content stream (as ReportLab and pypdf write them) keeps that
+    stream's bytes as they are, still compressed: the form is a copy of the stream with the
+    form's keys added, so nothing is decoded, parsed or compressed again. Several streams
+    are decoded and joined into one, as PDF reads them."""
+    contents = page.get("/Contents")
+    obj = contents.get_object() if contents is not None else None
+    if isinstance(obj, StreamObject):
+        form = obj.clone(writer, force_duplicate=True)
+    else:
+        joined = DecodedStreamObject()
+        joined.set_data(_content(page))
+        form = joined.flate_encode()
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
     media = page.mediabox
@@ -115,7 +126,10 @@ def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
         value = page.get(key)
         if value is not None:
             form[NameObject(key)] = value.get_object().clone(writer)
-    return writer._add_object(form.flate_encode())
+    ref = getattr(form, "indirect_reference", None)  # a clone is in the writer already
+    if isinstance(ref, IndirectObject) and ref.pdf is writer:
+        return ref
+    return writer._add_object(form)
 
 
 def _matrix(p: Placement, source: _Source) -> Matrix:
