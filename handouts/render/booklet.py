@@ -271,11 +271,12 @@ def render_body(
     styles: Styles,
     progress: Progress | None = None,
     workers: int | None = None,
-    part_routines: int = PART_ROUTINES,
+    part_routines: int | None = None,
 ) -> tuple[list[Part], Record]:
     """Every routine, each from a new page, in parts (see PART_ROUTINES); page numbers from
     1. The record's pages (starts, spots) are body pages, counted across the parts."""
-    ranges = part_ranges(len(job.routines), part_routines)
+    size = PART_ROUTINES if part_routines is None else part_routines
+    ranges = part_ranges(len(job.routines), size)
     parts = _parallel(job, ranges, workers) if _use_processes(ranges, workers) else None
     if parts is None:
         parts, done = [], 0
