@@ -144,3 +144,25 @@ def test_streams_are_flate_only_and_settings_are_given_back(project: Path) -> No
     data = (project / "seed.pdf").read_bytes()
     filters = set(re.findall(rb"/Filter\s*(\[[^\]]*\]|/\w+)", data))
     assert filters and all(b"ASCII85" not in f for f in filters), filters
+
+
+def test_the_same_bytes_with_and_without_reportlabs_c_accelerator(project: Path) -> None:
+    """rl_accel (reportlab[accel]) only speeds ReportLab up: a handout made in a process
+    where it cannot be imported has the same bytes."""
+    import subprocess
+    import sys
+
+    import handouts
+
+    pytest.importorskip("_rl_accel")
+    assert run("handout", "sacral-traction", "-o", "with.pdf").exit_code == 0
+    code = (
+        "import sys; sys.modules['_rl_accel'] = None\n"
+        "from handouts.cli import main\n"
+        "main(['handout', 'sacral-traction', '-o', 'without.pdf'])\n"
+    )
+    src = str(Path(handouts.__file__).resolve().parent.parent)
+    env = {"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert (project / "without.pdf").read_bytes() == (project / "with.pdf").read_bytes()
