@@ -6,7 +6,6 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -469,6 +468,8 @@ class QrCode(Flowable):  # type: ignore[misc]
         return (self.size, self.size)
 
     def modules(self) -> list[list[bool]]:
+        from reportlab.graphics.barcode import qrencoder  # a dozen barcode modules: on use
+
         qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
         qr.addData(self.url)
         qr.make()
