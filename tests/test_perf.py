@@ -166,3 +166,26 @@ def test_the_same_bytes_with_and_without_reportlabs_c_accelerator(project: Path)
     done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     assert (project / "without.pdf").read_bytes() == (project / "with.pdf").read_bytes()
+
+
+def test_a_part_that_cannot_be_set_in_a_worker_is_the_same_error_as_in_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step taller than a whole page (steps never split) in the last part: the worker's
+    error reaches the caller as the error one process gives, naming the booklet."""
+    from handouts.errors import RenderError
+
+    monkeypatch.setattr(render_booklet_module, "PART_ROUTINES", 2)
+    lines = "".join("      Hold.\n" for _ in range(300))  # 300 lines: taller than a page
+    write(project / "data/routines/huge-step.yaml", f"title: Huge\nsteps:\n  - |\n{lines}")
+    job = _booklet_job(project, 5)
+    routines = (*job.routines, load_routine(project / "data/routines/huge-step.yaml"))
+    book = booklet_from_ids("Parts", [r.id for r in routines])
+    job = jobs.booklet_job(book, routines, load_layout("booklet-letter"), load_clinic(None), {})
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(RenderError) as caught:
+            render_booklet(job, workers=workers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "taller than a booklet page" in messages[0]
