@@ -12,7 +12,7 @@ import io
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -105,10 +105,25 @@ Progress = Callable[[int], None]
 """Told the number of each body page as it is drawn."""
 
 
-def neighbour_position(ids: list[str], here: int, rid: str, key: str) -> int | None:
+def neighbour_position(
+    positions: dict[str, tuple[int, ...]], here: int, rid: str, key: str
+) -> int | None:
     """Which occurrence of `rid` the Previous / Next link of occurrence `here` goes to: the
-    nearest one in the link's direction, else the nearest the other way."""
-    where = [i for i, x in enumerate(ids) if x == rid and i != here]
+    nearest one in the link's direction, else the nearest the other way. `positions`:
+    occurrences by id (see occurrences), made once per booklet rather than once per link."""
+    return _nearest(positions.get(rid, ()), here, key)
+
+
+def occurrences(ids: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Each routine id -> its positions in the booklet, in order."""
+    out: dict[str, list[int]] = {}
+    for i, rid in enumerate(ids):
+        out.setdefault(rid, []).append(i)
+    return {rid: tuple(found) for rid, found in out.items()}
+
+
+def _nearest(found: Sequence[int], here: int, key: str) -> int | None:
+    where = [i for i in found if i != here]
     if not where:
         return None
     ahead = [i for i in where if i > here]
@@ -118,12 +133,14 @@ def neighbour_position(ids: list[str], here: int, rid: str, key: str) -> int | N
     return behind[-1] if behind else ahead[0]
 
 
-def _booklet_section(record: Record, ids: list[str], here: int) -> type[Section]:
+def _booklet_section(
+    record: Record, positions: dict[str, tuple[int, ...]], here: int
+) -> type[Section]:
     class BookletSection(Section):
         def navigation(self, r: Routine) -> list[Flowable]:
             out: list[Flowable] = []
             for key, rid, text in self.neighbours(r):
-                target = neighbour_position(ids, here, rid, key)
+                target = neighbour_position(positions, here, rid, key)
                 if target is not None:
                     arrow = self.ink.label(" \u2192")
                     out.append(LinkPara(text + arrow, self.s.small, record, target))
@@ -211,7 +228,7 @@ def render_part(
     page wherever it falls."""
     h = job.handout
     record = Record()
-    ids = [r.id for r in job.routines]
+    positions = occurrences([r.id for r in job.routines])
     story: list[Flowable] = []
     right_hand = h.layout.booklet.right_hand_starts
     for i in routines:
@@ -221,7 +238,7 @@ def render_part(
             if right_hand:
                 story.append(DocIf("doc.page % 2 == 0", [PageBreak()]))
         story.append(Mark(record, routine, i))
-        story += story_for(h, routine, styles, _booklet_section(record, ids, i), i)
+        story += story_for(h, routine, styles, _booklet_section(record, positions, i), i)
     if right_hand and not last:
         story.append(_EvenPages())
     layout, fonts, ink = h.layout, styles.fonts, styles.ink

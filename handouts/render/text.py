@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
@@ -91,12 +91,18 @@ class Ink:
 
     fonts: FontSet
     where: str = ""  # the layout file: the place of labels and of handouts' own characters
+    # characters already known to print: a booklet checks ~40,000 texts of a few hundred
+    # distinct characters, so most texts need one subset test
+    _good: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def check(self, text: str) -> None:
+        if self._good.issuperset(text):
+            return
         placed = text if isinstance(text, Text) and text.path else Text(text, self.where, 1, 1)
         problems = glyph_problems([placed], self.fonts)
         if problems:
             raise RenderError(problems)
+        self._good.update(text)
 
     def markup(self, text: str, emphasis: str = "italic") -> str:
         """Paragraph markup of author text: `*x*` and `**x**`, line breaks kept."""
