@@ -81,20 +81,24 @@ def test_parts_cover_every_routine_once_in_order() -> None:
         assert max(len(r) for r in ranges) <= size
 
 
-@pytest.mark.parametrize("right_hand", [False, True])
+@pytest.mark.parametrize(("right_hand", "method"), [(False, "fork"), (True, "spawn")])
 def test_a_booklet_in_parts_is_the_same_whatever_the_number_of_workers(
-    project: Path, monkeypatch: pytest.MonkeyPatch, right_hand: bool
+    project: Path, monkeypatch: pytest.MonkeyPatch, right_hand: bool, method: str
 ) -> None:
     """Nine routines in parts of two: one process, two workers and five workers give the
-    same bytes; the parts joined make the book one would read (each routine from a new page,
-    page numbers running on, contents and outline pointing at the routines' pages)."""
+    same bytes (workers forked, or spawned as where other threads run); the parts joined
+    make the book one would read (each routine from a new page, page numbers running on,
+    contents and outline pointing at the routines' pages)."""
     monkeypatch.setattr(render_booklet_module, "PART_ROUTINES", 2)
+    monkeypatch.setattr(render_booklet_module, "_start_method", lambda: method)
     forked: list[int] = []
     parallel = render_booklet_module._parallel
 
-    def spy(job: jobs.BookletJob, ranges: list[range], workers: int | None) -> object:
+    def spy(
+        job: jobs.BookletJob, ranges: list[range], workers: int | None, how: str | None = None
+    ) -> object:
         forked.append(len(ranges))
-        return parallel(job, ranges, workers)
+        return parallel(job, ranges, workers, how)
 
     monkeypatch.setattr(render_booklet_module, "_parallel", spy)
     job = _booklet_job(project, 9, right_hand)

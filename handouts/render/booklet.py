@@ -329,17 +329,20 @@ def _cores() -> int:
 
 
 def _use_processes(ranges: list[range], workers: int | None) -> bool:
-    """Parts go to worker processes when there are several parts and cores, this is not
-    itself a worker (a build's pool already keeps the cores busy) and no other thread runs
-    (forking a process with threads can deadlock it)."""
+    """Parts go to worker processes when there are several parts and cores and this is not
+    itself a worker (a build's pool already keeps the cores busy)."""
     n = _cores() if workers is None else workers
-    return (
-        n > 1
-        and len(ranges) > 1
-        and multiprocessing.parent_process() is None
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return n > 1 and len(ranges) > 1 and multiprocessing.parent_process() is None
+
+
+def _start_method() -> str:
+    """Fork (the workers start at once, with ReportLab loaded and the fonts registered)
+    unless another thread runs: a forked child of a threaded process can deadlock on a lock
+    some thread held. Then a fork server (or spawn), which pickles the job over."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _worker(conn: Connection, job: BookletJob, count: int) -> None:
@@ -364,11 +367,14 @@ def _worker(conn: Connection, job: BookletJob, count: int) -> None:
         conn.send(("done", k, part))
 
 
-def _parallel(job: BookletJob, ranges: list[range], workers: int | None) -> list[Part]:
-    """The parts set by forked worker processes, handed out in order. A part's page numbers
-    wait only for the page counts of the parts before it, which were handed out earlier, so
-    no worker waits for one that has not started."""
-    context = multiprocessing.get_context("fork")
+def _parallel(
+    job: BookletJob, ranges: list[range], workers: int | None, method: str | None = None
+) -> list[Part]:
+    """The parts set by worker processes, handed out in order. A part's page numbers wait
+    only for the page counts of the parts before it, which were handed out earlier, so no
+    worker waits for one that has not started. `method`: how workers start (see
+    _start_method)."""
+    context: Any = multiprocessing.get_context(method or _start_method())  # stubs: no Process
     n = min(_cores() if workers is None else workers, len(ranges))
     conns: list[Connection] = []
     processes = []

@@ -39,7 +39,7 @@ from .common import (
     picture_key,
 )
 from .fonts import FontFiles, FontSet, load_fonts
-from .text import Align, Ink
+from .text import Align, Ink, Para
 from .tracking import Tracking, tracking_page
 
 PRINTER_EDGE = 0.3 * 72
@@ -329,7 +329,7 @@ class Section:
         ]
 
 
-class Step(Paragraph):  # type: ignore[misc]
+class Step(Para):
     """A step: a paragraph that is never split across pages or columns (a patient follows
     a step from its number to its end without turning the page). A step taller than a
     whole page cannot be set: the routine's error says to break it up."""

@@ -78,6 +78,23 @@ def plain(text: str) -> str:
 Align = Literal["left", "right", "centre"]
 
 
+class Para(Paragraph):  # type: ignore[misc]
+    """A Paragraph that remembers its last wrap. ReportLab and the page-break rules (Glued,
+    keep-with-next groups, tables) ask one paragraph for its size at the same width many
+    times; the lines depend on the width only, so the same width gives the same answer
+    without breaking the lines again. Only while the broken lines are still there: a
+    split that gives up drops them (ReportLab's `blPara`), and the next wrap breaks anew."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        last = self.__dict__.get("_last_wrap")
+        if last is not None and last[0] == aw and "blPara" in self.__dict__:
+            size: tuple[float, float] = last[1]
+            return size
+        size = super().wrap(aw, ah)
+        self.__dict__["_last_wrap"] = (aw, size)
+        return size
+
+
 @dataclass(frozen=True)
 class Ink:
     """The one path by which text reaches the page, in paragraphs and drawn on the canvas.
@@ -132,10 +149,10 @@ class Ink:
         return text
 
     def para(self, text: str, style: Any, emphasis: str = "italic", **kw: Any) -> Paragraph:
-        return Paragraph(self.markup(text, emphasis), style, **kw)
+        return Para(self.markup(text, emphasis), style, **kw)
 
     def label_para(self, text: str, style: Any, **kw: Any) -> Paragraph:
-        return Paragraph(self.label(text), style, **kw)
+        return Para(self.label(text), style, **kw)
 
     # -- single lines drawn on the canvas --------------------------------------------------
     def runs(self, text: str, face: str) -> list[tuple[str, str]]:
