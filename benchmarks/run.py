@@ -123,8 +123,9 @@ def child_env(scratch: Path) -> dict[str, str]:
     return env
 
 
-def run(cmd: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process; fails loudly on a non-zero exit."""
+def run(cmd: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system, worker processes
+    included) of one child process; fails loudly on a non-zero exit."""
     t = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -137,7 +138,7 @@ def run(cmd: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
         proc.stderr.close()
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 class Bench:
@@ -145,25 +146,35 @@ class Bench:
         self.repeat = repeat
         self.env = child_env(scratch)
         self.rows: list[tuple[str, float, str, float, float]] = []
+        self.cpu: dict[str, float] = {}  # case -> median ratio of CPU seconds
 
     def pair(
         self, name: str, a: Sequence[str], peer: str, b: Sequence[str], cwd: Path,
-    ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-        ra: list[tuple[float, float]] = []
-        rb: list[tuple[float, float]] = []
+    ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+        ra: list[tuple[float, float, float]] = []
+        rb: list[tuple[float, float, float]] = []
         run(a, self.env, cwd)  # warm: bytecode and file cache
         run(b, self.env, cwd)
         for i in range(self.repeat):
             order = [(a, ra), (b, rb)] if i % 2 == 0 else [(b, rb), (a, ra)]
             for cmd, out in order:
                 out.append(run(cmd, self.env, cwd))
-        ma = statistics.median(s for s, _ in ra)
-        mb = statistics.median(s for s, _ in rb)
+        ma = statistics.median(s for s, _, _ in ra)
+        mb = statistics.median(s for s, _, _ in rb)
         ratio = statistics.median(x[0] / y[0] for x, y in zip(ra, rb, strict=True))
+        cpu = statistics.median(x[2] / y[2] for x, y in zip(ra, rb, strict=True) if y[2])
         self.rows.append((name, ma, peer, mb, ratio))
-        print(f"{name:<44} {ma:8.3f} s | {peer:<34} {mb:8.3f} s | ratio {ratio:5.2f}",
-              flush=True)
+        self.cpu[name] = cpu
+        print(f"{name:<44} {ma:8.3f} s | {peer:<34} {mb:8.3f} s | ratio {ratio:5.2f} "
+              f"| cpu ratio {cpu:5.2f}", flush=True)
         return ra, rb
+
+
+def pages(pdf: Path) -> int:
+    """Pages of a PDF the run wrote (pypdf: a dependency of handouts anyway)."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
 
 
 def handouts_cmd(project: Path, *args: str, source: Path | None = None) -> list[str]:
@@ -238,12 +249,17 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float
                    handouts_cmd(proj, "handout", "r0001"),
                    "bare platypus, 1 routine", base + [one, str(files[1])], proj)
         memory: list[tuple[int, float, float]] = []
+        per_page: list[tuple[int, float, float]] = []
         for n in counts:
             proj, files = libs[n]
             book = handouts_cmd(proj, "booklet", "bench", "--impose", "none")
             ra, rb = bench.pair(f"{n}-routine booklet", book, f"bare platypus, {n} routines",
                                 base + [str(scratch / "all.pdf"), *map(str, files)], proj)
-            memory.append((n, max(m for _, m in ra), max(m for _, m in rb)))
+            memory.append((n, max(m for _, m, _ in ra), max(m for _, m, _ in rb)))
+            mine = pages(proj / "out" / "bench.booklet.pdf")
+            theirs = pages(scratch / "all.pdf")
+            per_page.append((n, statistics.median(s for s, _, _ in ra) / mine * 1000,
+                             statistics.median(s for s, _, _ in rb) / theirs * 1000))
             bench.pair(f"{n}-routine booklet + saddle imposition",
                        handouts_cmd(proj, "booklet", "bench", "--impose", "saddle"),
                        "the booklet alone", book, proj)
@@ -267,13 +283,17 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float
         print(f"{row[0]:<44} {row[1]:8.3f} s | {row[2]:<34} {row[3]:8.3f} s | ratio {row[4]:5.2f}")
         typst_case(bench, libs, counts, scratch)
         print()
-        print("| case | handouts | against | peer | ratio |")
-        print("| --- | --- | --- | --- | --- |")
+        print("| case | handouts | against | peer | ratio | CPU ratio |")
+        print("| --- | --- | --- | --- | --- | --- |")
         for name, ma, peer, mb, ratio in bench.rows:
-            print(f"| {name} | {ma:.3f} s | {peer} | {mb:.3f} s | {ratio:.2f} |")
+            cpu = f"{bench.cpu[name]:.2f}" if name in bench.cpu else ""
+            print(f"| {name} | {ma:.3f} s | {peer} | {mb:.3f} s | {ratio:.2f} | {cpu} |")
         for n, ma, mb in memory:
             print(f"| peak memory, {n}-routine booklet | {ma:.0f} MiB | bare platypus | "
-                  f"{mb:.0f} MiB | {ma / mb:.2f} |")
+                  f"{mb:.0f} MiB | {ma / mb:.2f} | |")
+        for n, ma, mb in per_page:
+            print(f"| wall time per page, {n}-routine booklet | {ma:.2f} ms | bare platypus | "
+                  f"{mb:.2f} ms | {ma / mb:.2f} | |")
     return bench.rows
 
 

@@ -13,20 +13,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .booklet import Booklet
 from .check import Text
 from .layout import Layout, label_texts, load_labels
 from .library import prepare_image
 from .model import Clinic, Image, Personal, Routine
-from .render.booklet import BookletJob
-from .render.card import CardJob
 from .render.common import Meta, Picture, picture_key
 from .render.fonts import FontFiles, check_glyphs, layout_font_files, load_fonts
 from .render.handout import HandoutJob
 from .render.text import plain
 from .render.tracking import Tracking
+
+if TYPE_CHECKING:  # imported where a job is made: a handout needs neither (nor pypdf)
+    from .render.booklet import BookletJob
+    from .render.card import CardJob
 
 
 def prepared(layout: Layout, lang: str, texts: list[Text]) -> tuple[dict[str, str], FontFiles]:
@@ -115,6 +117,8 @@ def card_job(
     language: str | None = None,
 ) -> CardJob:
     """The print-shop card file: one card side per page at trim + bleed."""
+    from .render.card import CardJob
+
     lang = language or routines[0].language
     texts = [t for r in routines for t in r.texts()] + clinic.texts()
     labels, fonts = prepared(layout, lang, texts)
@@ -138,6 +142,8 @@ def booklet_job(
     language: str | None = None,
 ) -> BookletJob:
     """A booklet; `clinic` is the profile, the manifest's own `clinic:` values win."""
+    from .render.booklet import BookletJob
+
     overrides: dict[str, Any] = dict(booklet.clinic)
     clinic = dataclasses.replace(clinic, **overrides)
     lang = language or (routines[0].language if routines else "en")

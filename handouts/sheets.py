@@ -101,10 +101,24 @@ def _content(page: PageObject) -> bytes:
     return b"\n".join(parts)
 
 
-def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """The page as a Form XObject in `writer`: its content, resources and media box."""
-    form = DecodedStreamObject()
-    form.set_data(_content(page))
+def _form(writer: PdfWriter, page: PageObject, shared: dict[str, IndirectObject]) -> IndirectObject:
+    """The page as a Form XObject in `writer`: its content, resources and media box.
+
+    A page drawn by one content stream (as ReportLab and pypdf write them) keeps that
+    stream's bytes as they are, still compressed: the form is a copy of the stream with the
+    form's keys added, so nothing is decoded, parsed or compressed again. Several streams
+    are decoded and joined into one, as PDF reads them.
+
+    Pages whose resources read the same (ReportLab gives every page its own copy of one
+    small dictionary) share one copy in `writer`, keyed by that text in `shared`."""
+    contents = page.get("/Contents")
+    obj = contents.get_object() if contents is not None else None
+    if isinstance(obj, StreamObject):
+        form = obj.clone(writer, force_duplicate=True)
+    else:
+        joined = DecodedStreamObject()
+        joined.set_data(_content(page))
+        form = joined.flate_encode()
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
     media = page.mediabox
@@ -113,9 +127,16 @@ def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
     )
     for key in ("/Resources", "/Group"):
         value = page.get(key)
-        if value is not None:
-            form[NameObject(key)] = value.get_object().clone(writer)
-    return writer._add_object(form.flate_encode())
+        if value is None:
+            continue
+        text = f"{key} {value.get_object()!r}"  # indirect objects show their numbers
+        if text not in shared:
+            shared[text] = writer._add_object(value.get_object().clone(writer))
+        form[NameObject(key)] = shared[text]
+    ref = getattr(form, "indirect_reference", None)  # a clone is in the writer already
+    if isinstance(ref, IndirectObject) and ref.pdf is writer:
+        return ref
+    return writer._add_object(form)
 
 
 def _matrix(p: Placement, source: _Source) -> Matrix:
@@ -237,6 +258,7 @@ def impose(
     writer = PdfWriter()
     width, height = sheet_size
     forms: dict[int, IndirectObject] = {}
+    shared: dict[str, IndirectObject] = {}
     sources: dict[int, _Source] = {}
     for side in plan:
         xobjects = DictionaryObject()
@@ -249,7 +271,7 @@ def impose(
             if p.page not in forms:
                 page = reader.pages[p.page]
                 sources[p.page] = _source(page)
-                forms[p.page] = _form(writer, page)
+                forms[p.page] = _form(writer, page, shared)
             name = f"/P{p.page}"
             xobjects[NameObject(name)] = forms[p.page]
             ops.append(_draw(p, name, sources[p.page], marks.bleed))

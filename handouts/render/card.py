@@ -22,7 +22,7 @@ from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import INCH, Layout
 from ..model import DOSAGE_KEYS, Clinic, Routine
-from .common import Meta, Picture, color, layout_place
+from .common import Meta, Picture, build_settings, color, layout_place
 from .fonts import FontFiles, FontSet, load_fonts
 from .handout import QrCode
 from .text import Ink
@@ -411,26 +411,27 @@ def render_cards(card_job: CardJob) -> bytes:
     trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
     buffer = io.BytesIO()
     meta = card_job.meta
-    canvas = Canvas(
-        buffer,
-        pagesize=(w, h),
-        invariant=1,
-        trimBox=trim,
-        bleedBox=(0, 0, w, h),
-        initialFontName=job.fonts.regular,
-        lang=meta.lang,
-    )
-    canvas.setTitle(meta.title)
-    canvas.setAuthor(meta.author)
-    canvas.setSubject(meta.subject)
-    canvas.setCreator("handouts")
-    canvas.setViewerPreference("PrintScaling", "None")
-    draws: list[Callable[[], None]] = []
-    for front, back in plans:
-        draws.append(lambda f=front: draw_front(canvas, job, f))  # type: ignore[misc]
-        draws.append(lambda b=back: draw_back(canvas, job, b))  # type: ignore[misc]
-    for draw in draws:
-        draw()
-        canvas.showPage()
-    canvas.save()
+    with build_settings():  # Flate-only streams, as every product's
+        canvas = Canvas(
+            buffer,
+            pagesize=(w, h),
+            invariant=1,
+            trimBox=trim,
+            bleedBox=(0, 0, w, h),
+            initialFontName=job.fonts.regular,
+            lang=meta.lang,
+        )
+        canvas.setTitle(meta.title)
+        canvas.setAuthor(meta.author)
+        canvas.setSubject(meta.subject)
+        canvas.setCreator("handouts")
+        canvas.setViewerPreference("PrintScaling", "None")
+        draws: list[Callable[[], None]] = []
+        for front, back in plans:
+            draws.append(lambda f=front: draw_front(canvas, job, f))  # type: ignore[misc]
+            draws.append(lambda b=back: draw_back(canvas, job, b))  # type: ignore[misc]
+        for draw in draws:
+            draw()
+            canvas.showPage()
+        canvas.save()
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.graphics.barcode import qrencoder
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -41,7 +41,7 @@ from .common import (
     picture_key,
 )
 from .fonts import FontFiles, FontSet, load_fonts
-from .text import Align, Ink
+from .text import Align, Ink, Para
 from .tracking import Tracking, tracking_page
 
 PRINTER_EDGE = 0.3 * 72
@@ -181,21 +181,29 @@ class Section:
         layout = self.job.layout
         num_w = layout.handout.step_number_width
         img_w = layout.handout.step_image_width
+        number_style = self.s.number
+        # A step without a picture is one paragraph with its number hanging in the left
+        # column (half the cost of a one-row table); with a picture, a table of number,
+        # text and picture.
+        text_style = ParagraphStyle(
+            "step", parent=self.s.body, leftIndent=num_w, bulletIndent=0,
+            bulletFontName=number_style.fontName, bulletFontSize=self.s.body.fontSize * 1.2,
+            bulletColor=number_style.textColor, spaceAfter=self.s.body.spaceAfter * 1.6,
+        )  # fmt: skip
         out: list[Flowable] = []
         for step in part.steps:
-            number = Paragraph(self.ink.label(str(step.number)), self.s.number)
-            cells: list[object] = [number, self.p(step.text)]
-            widths = [num_w, self.width - num_w]
-            if step.picture is not None:
-                picture = self.job.picture(step.picture.file, step.picture.where)
-                pic: list[Flowable] = [scaled_image(picture, img_w, img_w * 1.2)]
-                if step.picture.caption:
-                    pic.append(self.p(step.picture.caption, self.s.small))
-                cells.append(pic)
-                widths = [num_w, self.width - num_w - img_w - 8, img_w + 8]
+            if step.picture is None:
+                out.append(Step(self.ink.markup(step.text, self.s.emphasis), text_style,
+                                bulletText=self.ink.bullet(str(step.number))))  # fmt: skip
+                continue
+            number = Paragraph(self.ink.label(str(step.number)), number_style)
+            picture = self.job.picture(step.picture.file, step.picture.where)
+            pic: list[Flowable] = [scaled_image(picture, img_w, img_w * 1.2)]
+            if step.picture.caption:
+                pic.append(self.p(step.picture.caption, self.s.small))
             table = self.table(
-                [cells],
-                widths,
+                [[number, self.p(step.text), pic]],
+                [num_w, self.width - num_w - img_w - 8, img_w + 8],
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -290,6 +298,15 @@ class Section:
             Spacer(1, self.s.body.spaceAfter),
             Paragraph(self.ink.label("    \u00b7    ").join(parts), self.s.small),
         ]
+
+
+class Step(Para):
+    """A step: a paragraph that is never split across pages or columns (a patient follows
+    a step from its number to its end without turning the page). A step taller than a
+    whole page cannot be set: the routine's error says to break it up."""
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        return []
 
 
 class Glued(_Container, Flowable):  # type: ignore[misc]
@@ -422,6 +439,8 @@ class QrCode(Flowable):  # type: ignore[misc]
         return (self.size, self.size)
 
     def modules(self) -> list[list[bool]]:
+        from reportlab.graphics.barcode import qrencoder  # a dozen barcode modules: on use
+
         qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
         qr.addData(self.url)
         qr.make()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
@@ -78,6 +78,23 @@ def plain(text: str) -> str:
 Align = Literal["left", "right", "centre"]
 
 
+class Para(Paragraph):  # type: ignore[misc]
+    """A Paragraph that remembers its last wrap. ReportLab and the page-break rules (Glued,
+    keep-with-next groups, tables) ask one paragraph for its size at the same width many
+    times; the lines depend on the width only, so the same width gives the same answer
+    without breaking the lines again. Only while the broken lines are still there: a
+    split that gives up drops them (ReportLab's `blPara`), and the next wrap breaks anew."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        last = self.__dict__.get("_last_wrap")
+        if last is not None and last[0] == aw and "blPara" in self.__dict__:
+            size: tuple[float, float] = last[1]
+            return size
+        size = super().wrap(aw, ah)
+        self.__dict__["_last_wrap"] = (aw, size)
+        return size
+
+
 @dataclass(frozen=True)
 class Ink:
     """The one path by which text reaches the page, in paragraphs and drawn on the canvas.
@@ -91,12 +108,18 @@ class Ink:
 
     fonts: FontSet
     where: str = ""  # the layout file: the place of labels and of handouts' own characters
+    # characters already known to print: a booklet checks ~40,000 texts of a few hundred
+    # distinct characters, so most texts need one subset test
+    _good: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def check(self, text: str) -> None:
+        if self._good.issuperset(text):
+            return
         placed = text if isinstance(text, Text) and text.path else Text(text, self.where, 1, 1)
         problems = glyph_problems([placed], self.fonts)
         if problems:
             raise RenderError(problems)
+        self._good.update(text)
 
     def markup(self, text: str, emphasis: str = "italic") -> str:
         """Paragraph markup of author text: `*x*` and `**x**`, line breaks kept."""
@@ -126,10 +149,10 @@ class Ink:
         return text
 
     def para(self, text: str, style: Any, emphasis: str = "italic", **kw: Any) -> Paragraph:
-        return Paragraph(self.markup(text, emphasis), style, **kw)
+        return Para(self.markup(text, emphasis), style, **kw)
 
     def label_para(self, text: str, style: Any, **kw: Any) -> Paragraph:
-        return Paragraph(self.label(text), style, **kw)
+        return Para(self.label(text), style, **kw)
 
     # -- single lines drawn on the canvas --------------------------------------------------
     def runs(self, text: str, face: str) -> list[tuple[str, str]]:
