@@ -116,6 +116,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     body = ParagraphStyle(
         "body", fontName=fonts.regular, fontSize=body_size, leading=body_size * lead,
         textColor=color(c.text), alignment=align, spaceAfter=body_size * t.paragraph_space,
+        allowWidows=0,  # a paragraph's last line never starts a page alone
     )  # fmt: skip
     bullet = ParagraphStyle(
         "bullet", parent=body, leftIndent=body_size * 1.3, bulletIndent=body_size * 0.2,

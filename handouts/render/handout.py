@@ -170,8 +170,10 @@ class Section:
             ],
         )
         # The box may split between items, never between its heading and the first item (a
-        # caution split from its heading is easy to miss); each part keeps its border.
+        # caution split from its heading is easy to miss); each part keeps its border, and
+        # the part on the next page repeats the heading, so no caution is read unlabelled.
         table.setStyle(TableStyle([("NOSPLIT", (0, 0), (-1, min(1, len(rows) - 1)))]))
+        table.repeatRows = 1
         return [Spacer(1, s.body.fontSize * 0.8), table, Spacer(1, s.body.fontSize * 0.4)]
 
     def test(self, part: c.Paragraphs) -> list[Flowable]:
@@ -226,7 +228,8 @@ class Section:
             self.p(t, self.s.bullet, bulletText=self.ink.bullet(f"{i}."))
             for i, t in enumerate(part.items, start=1)
         ]
-        return self.titled(part.heading, items)
+        # A few lines that summarise the steps: read as one, never split across pages.
+        return [KeepTogether(self.titled(part.heading, items))]
 
     def dosage(self, part: c.Dosage) -> list[Flowable]:
         rows = [[self.s.label(label, self.s.body), self.p(value)] for label, value in part.rows]
