@@ -129,7 +129,7 @@ def _style(
     return ParagraphStyle(
         name, fontName=job.fonts.bold if bold else job.fonts.regular, fontSize=size,
         leading=size * lead, textColor=color(colour or job.layout.colors.text),
-        bulletFontName=job.fonts.bold, bulletFontSize=size, **kw,
+        bulletFontName=job.fonts.bold, bulletFontSize=size, shaping=int(job.fonts.shaping), **kw,
     )  # fmt: skip
 
 

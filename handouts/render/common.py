@@ -109,29 +109,31 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     small_size = max(t.small_size * scale, floor)
     lead = t.leading
     align = TA_JUSTIFY if t.align == "justify" else TA_LEFT
+    shaping = int(fonts.shaping)  # HarfBuzz sets the words (ReportLab's style attribute)
     body = ParagraphStyle(
-        "body", fontName=fonts.regular, fontSize=body_size, leading=body_size * lead,
-        textColor=color(c.text), alignment=align, spaceAfter=body_size * t.paragraph_space,
+        "body", shaping=shaping, fontName=fonts.regular, fontSize=body_size,
+        leading=body_size * lead, textColor=color(c.text), alignment=align,
+        spaceAfter=body_size * t.paragraph_space,
     )  # fmt: skip
     bullet = ParagraphStyle(
         "bullet", parent=body, leftIndent=body_size * 1.3, bulletIndent=body_size * 0.2,
         bulletFontName=fonts.bold, bulletColor=color(c.accent), bulletFontSize=body_size,
     )  # fmt: skip
     heading = ParagraphStyle(
-        "heading", fontName=fonts.bold, fontSize=t.heading_size * scale,
+        "heading", shaping=shaping, fontName=fonts.bold, fontSize=t.heading_size * scale,
         leading=t.heading_size * scale * 1.25, textColor=color(c.accent),
         spaceBefore=t.heading_size * scale * t.heading_space,
         spaceAfter=t.heading_size * scale * 0.35,
         keepWithNext=1,
     )  # fmt: skip
     title = ParagraphStyle(
-        "title", fontName=fonts.bold, fontSize=t.title_size * scale,
+        "title", shaping=shaping, fontName=fonts.bold, fontSize=t.title_size * scale,
         leading=t.title_size * scale * 1.15, textColor=color(c.accent),
         spaceAfter=t.title_size * scale * 0.3, keepWithNext=1,
     )  # fmt: skip
     kicker = ParagraphStyle(
-        "kicker", fontName=fonts.bold, fontSize=small_size, leading=small_size * 1.3,
-        textColor=color(c.accent),
+        "kicker", shaping=shaping, fontName=fonts.bold, fontSize=small_size,
+        leading=small_size * 1.3, textColor=color(c.accent),
         spaceAfter=2, keepWithNext=1,
     )  # fmt: skip
     small = ParagraphStyle(
@@ -139,7 +141,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
         textColor=color(c.muted),
     )  # fmt: skip
     number = ParagraphStyle(
-        "number", fontName=fonts.bold, fontSize=body_size * 1.35,
+        "number", shaping=shaping, fontName=fonts.bold, fontSize=body_size * 1.35,
         leading=body_size * 1.35 * 1.1, textColor=color(c.accent),
     )  # fmt: skip
     caution_heading = ParagraphStyle(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,16 @@ from ..layout import FontSettings
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 RTL_CLASSES = {"R", "AL", "RLE", "RLO", "RLI"}
+# Scripts whose letters change shape, join, reorder or stack around their neighbours, so that
+# they print correctly only when HarfBuzz shapes them (ReportLab with uharfbuzz): Indic
+# (Devanagari to Sinhala), Myanmar and Khmer, and the Devanagari and Vedic extensions.
+SHAPED_RANGES = (
+    (0x0900, 0x0DFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x1CD0, 0x1CFF),
+    (0xA8E0, 0xA8FF),
+)
 # Characters that are not drawn, so need no glyph: line breaks inside text.
 INVISIBLE = {"\n"}
 
@@ -50,6 +61,9 @@ class FontSet:
     covered: frozenset[int]  # drawn by the four faces, or else by a fallback
     fallbacks: tuple[tuple[str, frozenset[int]], ...] = ()
     main: frozenset[int] = frozenset()  # drawn by all four faces
+    # The fonts draw a script that must be shaped: paragraphs and lines are set through
+    # HarfBuzz. Off for every other job, whose bytes stay exactly as they were.
+    shaping: bool = False
 
     def fallback_for(self, ch: str) -> str | None:
         """The registered fallback font that draws `ch`, if the faces cannot."""
@@ -57,6 +71,79 @@ class FontSet:
         if code in self.main:
             return None
         return next((name for name, cov in self.fallbacks if code in cov), None)
+
+    def fonts_for(self, text: str) -> list[str | None]:
+        """The font of each character of `text` (None: the layout's faces).
+
+        A character takes the first font that draws it. When shaping, a word (a run without
+        white space) that holds a shaped script is set in that script's font wherever the
+        font draws its characters, so that its punctuation and digits are shaped with it:
+        HarfBuzz shapes a word in one font (ReportLab gives it the word's first)."""
+        chosen = [self.fallback_for(ch) for ch in text]
+        if not self.shaping:
+            return chosen
+        for word in re.finditer(r"\S+", text):
+            shaped, font = self._word_font(word.group())
+            if not shaped:
+                continue
+            cover = self.main if font is None else dict(self.fallbacks)[font]
+            for i in range(word.start(), word.end()):
+                if ord(text[i]) in cover:
+                    chosen[i] = font
+        return chosen
+
+    def _word_font(self, word: str) -> tuple[bool, str | None]:
+        """Whether `word` holds a shaped script, and the font of its first such character."""
+        for ch in word:
+            if needs_shaping(ch) and ord(ch) in self.covered:
+                return True, self.fallback_for(ch)
+        return False, None
+
+    def unshapable(self, text: str) -> int | None:
+        """Where a word that must be shaped mixes fonts (the first character whose font is
+        not the word's), or None: such a word would be shaped in the wrong font."""
+        if not self.shaping:
+            return None
+        chosen = self.fonts_for(text)
+        for word in re.finditer(r"\S+", text):
+            shaped, font = self._word_font(word.group())
+            if not shaped:
+                continue
+            for i in range(word.start(), word.end()):
+                if chosen[i] != font and text[i] not in INVISIBLE and text[i] != "*":
+                    return i
+        return None
+
+
+_SHAPED_CODES = frozenset(c for first, last in SHAPED_RANGES for c in range(first, last + 1))
+
+
+def needs_shaping(ch: str) -> bool:
+    code = ord(ch)
+    return any(first <= code <= last for first, last in SHAPED_RANGES)
+
+
+@cache
+def _harfbuzz_defaults() -> None:
+    """Shape with HarfBuzz's own default features, as browsers do. ReportLab's default
+    features (one dict, shared by every call) add discretionary ligatures, which DejaVu
+    Sans has for "st" and "ct": "Questions" would print with a curled s-t."""
+    from reportlab.pdfbase import ttfonts
+
+    defaults = getattr(ttfonts.shapeFragWord, "__defaults__", None)
+    if defaults and isinstance(defaults[0], dict):
+        defaults[0]["dlig"] = False
+
+
+@cache
+def can_shape() -> bool:
+    """uharfbuzz imports: ReportLab shapes with it, and without it prints such scripts as
+    unjoined letters in the wrong order."""
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _font_path(name: str, base: Path | None) -> Path:
@@ -131,7 +218,10 @@ def load_fonts(files: FontFiles) -> FontSet:
         for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no bold or italic: the face serves
             addMapping(name, b, i, name)
     covered = main.union(*(cov for _, cov in fallbacks))
-    return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main)
+    shaping = can_shape() and not covered.isdisjoint(_SHAPED_CODES)
+    if shaping:
+        _harfbuzz_defaults()
+    return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main, shaping)
 
 
 def font_set(settings: FontSettings, base: Path | None = None) -> FontSet:
@@ -161,6 +251,11 @@ def _verdict(ch: str, covered: frozenset[int]) -> str | None:
         return (
             f"the font cannot draw U+{code:04X} {label}; "
             "add a font that covers it to the layout or remove the character"
+        )
+    if needs_shaping(ch) and not can_shape():
+        return (
+            f"U+{code:04X} {label} prints correctly only when shaped, which needs the "
+            "uharfbuzz package: pip install uharfbuzz"
         )
     return None
 

@@ -1,0 +1,243 @@
+"""Scripts the print edition shapes: Devanagari, Bengali and Tamil print as HarfBuzz shapes
+them (conjuncts, vowel signs before their consonant, split vowels), checked glyph by glyph
+against HarfBuzz's own shaping of the same string in the same font."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from .conftest import run, write
+
+NOTO = Path("/usr/share/fonts/truetype/noto")  # Debian: fonts-noto-core
+SCRIPTS = {
+    # Conjuncts (स्थ, क्ष), a vowel sign printed before its consonant (कि), a nasal sign.
+    "Devanagari": "धीरे-धीरे साँस लें, घुटने को स्थिर रखें और किनारे तक क्षमता से खिंचाव करें।",
+    # A conjunct with a reph-like ra (প্র, শ্ব), vowel signs before and around (ি, ো).
+    "Bengali": "প্রতিদিন দুইবার ধীরে ধীরে শ্বাস নিন এবং হাঁটু সোজা রাখুন।",
+    # Vowel signs before (ெ, ே) and on both sides (ொ) of their consonant, a virama (்).
+    "Tamil": "தினமும் இரண்டு முறை மெதுவாக மூச்சு விடுங்கள், முழங்காலை நேராக வைத்துக் கொள்ளுங்கள்.",
+}
+DEJAVU = Path(__file__).resolve().parent.parent / "handouts/fonts/DejaVuSans.ttf"
+FONTS = {script: NOTO / f"NotoSans{script}-Regular.ttf" for script in SCRIPTS}
+needs_fonts = pytest.mark.skipif(
+    not all(f.is_file() for f in FONTS.values()), reason="fonts-noto-core is not installed"
+)
+
+
+def layout(project: Path, name: str = "indic", base: str = "letter") -> str:
+    fallback = ", ".join(str(f) for f in FONTS.values())
+    write(project / f"layouts/{name}.yaml", f"extends: {base}\nfonts:\n  fallback: [{fallback}]\n")
+    return name
+
+
+# -- the reference: HarfBuzz shaping the string itself -------------------------------------
+Outline = tuple[Any, ...]
+
+
+@cache
+def _font(path: str) -> Any:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path)
+
+
+def _outline(font: Any, name: str) -> Outline:
+    """A glyph as its drawing (components resolved): the same in the font and its subset."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+    glyphs = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyphs)
+    glyphs[name].draw(pen)
+    return tuple((op, tuple(args)) for op, args in pen.value)
+
+
+def harfbuzz(text: str, path: Path) -> list[tuple[int, Outline]]:
+    """HarfBuzz's glyphs for `text` in the font, with their outlines; blank ones (spaces)
+    left out, as nothing is drawn for them."""
+    import uharfbuzz as hb
+
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path))))
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(font, buf)
+    order = _font(str(path)).getGlyphOrder()
+    out = [
+        (info.codepoint, _outline(_font(str(path)), order[info.codepoint]))
+        for info in buf.glyph_infos
+    ]
+    return [(gid, o) for gid, o in out if o]
+
+
+# -- what the PDF draws ----------------------------------------------------------------------
+def drawn(pdf: Path, path: Path) -> list[Outline]:
+    """The glyphs every page draws in the subset of font file `path`, in the order the
+    content streams draw them: character codes through the embedded subset's own cmap to its
+    glyphs' outlines. Blank glyphs left out."""
+    from fontTools.ttLib import TTFont
+
+    reader = PdfReader(pdf)
+    out: list[Outline] = []
+    for page in reader.pages:
+        fonts = {k: v.get_object() for k, v in page["/Resources"]["/Font"].items()}
+        subsets: dict[str, Any] = {}
+        for key, font in fonts.items():
+            if str(font["/BaseFont"]).endswith("+" + path.stem):
+                data = font["/FontDescriptor"]["/FontFile2"].get_data()
+                subsets[key] = TTFont(io.BytesIO(data))
+        current = None
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"Tf":
+                current = subsets.get(str(operands[0]))
+            elif op in (b"Tj", b"TJ") and current is not None:
+                parts = operands[0] if op == b"TJ" else [operands[0]]
+                cmap = current["cmap"].getcmap(1, 0).cmap
+                for part in parts:
+                    if isinstance(part, str | bytes):
+                        raw = getattr(part, "original_bytes", part)
+                        for code in raw if isinstance(raw, bytes) else raw.encode("latin-1"):
+                            outline = _outline(current, cmap[code])
+                            if outline:
+                                out.append(outline)
+    return out
+
+
+def gids(outlines: list[Outline], path: Path) -> list[int | None]:
+    """The original font's glyph ids of drawn outlines, for readable failures."""
+    font = _font(str(path))
+    index = {_outline(font, name): gid for gid, name in enumerate(font.getGlyphOrder())}
+    return [index.get(o) for o in outlines]
+
+
+def contains(seq: list[Outline], part: list[Outline]) -> bool:
+    return any(seq[i : i + len(part)] == part for i in range(len(seq) - len(part) + 1))
+
+
+def assert_shaped(pdf: Path, script: str, text: str, times: int = 1) -> None:
+    expected = harfbuzz(text, FONTS[script])
+    got = drawn(pdf, FONTS[script])
+    want = [o for _, o in expected] * times
+    assert got == want, (
+        f"{script}: drawn glyphs {gids(got, FONTS[script])} != HarfBuzz's "
+        f"{[g for g, _ in expected] * times}"
+    )
+
+
+# -- the tests -------------------------------------------------------------------------------
+@needs_fonts
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_indic_steps_print_as_harfbuzz_shapes_them(project: Path, script: str) -> None:
+    """A handout's step in the script, in a paragraph with Latin around it: the glyphs drawn
+    in the script's font are HarfBuzz's glyphs for that text, in order, conjuncts and
+    reordered vowel signs included (unshaped, they would be the letters one by one)."""
+    text = SCRIPTS[script]
+    write(
+        project / "data/routines/s.yaml",
+        f'title: Knee stretch\nsteps:\n  - "Slowly: {text} Then rest, still, 2 minutes."\n',
+    )
+    result = run("handout", "s", "--layout", layout(project), "-o", "s.pdf")
+    assert result.exit_code == 0, result.output
+    assert_shaped(project / "s.pdf", script, text)
+    # The Latin words beside it are shaped as HarfBuzz does by default too: no
+    # discretionary ligatures (DejaVu Sans has a curled "st").
+    latin = [o for _, o in harfbuzz("Then rest, still, 2 minutes.", DEJAVU)]
+    assert contains(drawn(project / "s.pdf", DEJAVU), latin)
+    # Shaping changes what is drawn: the letters one by one would not match.
+    letters = [_outline(_font(str(FONTS[script])), _font(str(FONTS[script])).getBestCmap()[ord(c)])
+               for c in text if not c.isspace()]  # fmt: skip
+    assert drawn(project / "s.pdf", FONTS[script]) != [o for o in letters if o]
+
+
+@needs_fonts
+def test_a_shaped_title_wraps_and_stays_shaped_on_a_wallet_card(project: Path) -> None:
+    """The card's own paragraph styles shape too, and a line break never splits a
+    cluster: the glyphs across all lines are HarfBuzz's for the whole text."""
+    text = SCRIPTS["Devanagari"]
+    write(
+        project / "data/routines/s.yaml",
+        f"title: {text}\nsteps:\n  - Breathe\nquick_reference:\n  - Breathe\n",
+    )
+    card = layout(project, "indic-card", "card-wallet")
+    result = run("card", "s", "--size", f"layouts/{card}.yaml", "--sheet", "none", "-o", "c.pdf")
+    assert result.exit_code == 0, result.output
+    assert_shaped(project / "c.pdf", "Devanagari", text)
+
+
+@needs_fonts
+def test_lines_drawn_outside_paragraphs_are_shaped_too(project: Path) -> None:
+    """The clinic's name in the page footer is drawn as one line on the canvas, not as a
+    paragraph: it is shaped the same way (the header prints it too, as a paragraph)."""
+    name = "स्वास्थ्य क्लिनिक"
+    clinic = project / "data/clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("name: Riverside Physiotherapy", f"name: {name}"))
+    result = run("handout", "sacral-traction", "--layout", layout(project), "-o", "h.pdf")
+    assert result.exit_code == 0, result.output
+    got = drawn(project / "h.pdf", FONTS["Devanagari"])
+    one = [o for _, o in harfbuzz(name, FONTS["Devanagari"])]
+    assert got and len(got) % len(one) == 0 and got == one * (len(got) // len(one))
+
+
+@needs_fonts
+def test_latin_prints_the_same_bytes_with_or_without_uharfbuzz_in_the_default_layout(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shaping is only on where the fonts draw a script that needs it: an English handout
+    in the default layout is not kerned or otherwise changed by it."""
+    from handouts.render import fonts
+
+    assert run("handout", "sacral-traction", "-o", "a.pdf").exit_code == 0
+    fonts.can_shape.cache_clear()
+    monkeypatch.setattr(fonts, "can_shape", lambda: False)
+    assert run("handout", "sacral-traction", "-o", "b.pdf").exit_code == 0
+    assert (project / "a.pdf").read_bytes() == (project / "b.pdf").read_bytes()
+
+
+def test_without_a_font_for_the_script_it_is_refused_with_its_code_point(project: Path) -> None:
+    write(project / "data/routines/hi.yaml", "title: Stretch\nsteps:\n  - Breathe धीरे\n")
+    result = run("handout", "hi")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/routines/hi.yaml:3:13: the font cannot draw U+0927 DEVANAGARI LETTER DHA; "
+        "add a font that covers it to the layout or remove the character\n"
+    )
+    assert not (project / "out/hi.pdf").exists()
+
+
+@needs_fonts
+def test_without_uharfbuzz_a_script_that_must_be_shaped_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unshaped, Devanagari prints its vowel signs after their consonant and no
+    conjuncts: refused with the package to install rather than printed wrong."""
+    from handouts.render import fonts
+
+    monkeypatch.setattr(fonts, "can_shape", lambda: False)
+    write(project / "data/routines/hi.yaml", "title: Stretch\nsteps:\n  - Breathe धीरे\n")
+    result = run("handout", "hi", "--layout", layout(project))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/routines/hi.yaml:3:13: U+0927 DEVANAGARI LETTER DHA prints correctly only when "
+        "shaped, which needs the uharfbuzz package: pip install uharfbuzz\n"
+    )
+
+
+@needs_fonts
+def test_a_word_mixing_a_shaped_script_with_letters_its_font_lacks_is_refused(
+    project: Path,
+) -> None:
+    """HarfBuzz shapes a word in one font: Latin letters glued to Devanagari would be
+    drawn with the wrong glyphs, so the word is refused at the first such letter."""
+    write(project / "data/routines/hi.yaml", "title: Stretch\nsteps:\n  - Do योगasana\n")
+    result = run("handout", "hi", "--layout", layout(project))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/routines/hi.yaml:3:11: U+0061 LATIN SMALL LETTER A is in a word that must be "
+        "shaped in another font, which cannot draw it; put a space between the two scripts\n"
+    )
