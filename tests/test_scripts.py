@@ -241,3 +241,22 @@ def test_a_word_mixing_a_shaped_script_with_letters_its_font_lacks_is_refused(
         "data/routines/hi.yaml:3:11: U+0061 LATIN SMALL LETTER A is in a word that must be "
         "shaped in another font, which cannot draw it; put a space between the two scripts\n"
     )
+
+
+@needs_fonts
+def test_a_shaped_pdf_does_not_depend_on_what_the_process_printed_before(project: Path) -> None:
+    """Conjuncts have no character of their own; the private-use codes the text layer gives
+    them are fixed per font, so a build's worker that printed another routine first writes
+    the same bytes as a fresh `handouts` command."""
+    import subprocess
+    import sys
+
+    # Conjuncts no other test prints, so the process has not seen them yet.
+    write(project / "data/routines/a.yaml", "title: Knee\nsteps:\n  - शुद्ध ब्रह्म अङ्क\n")
+    write(project / "data/routines/b.yaml", "title: Knee\nsteps:\n  - ज्ञान श्रम पत्र कष्ट\n")
+    name = layout(project)
+    fresh = [sys.executable, "-m", "handouts", "handout", "b", "--layout", name, "-o", "1.pdf"]
+    subprocess.run(fresh, check=True, capture_output=True)
+    assert run("handout", "a", "--layout", name, "-o", "2.pdf").exit_code == 0
+    assert run("handout", "b", "--layout", name, "-o", "3.pdf").exit_code == 0
+    assert (project / "1.pdf").read_bytes() == (project / "3.pdf").read_bytes()

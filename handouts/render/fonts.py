@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..check import Text
 from ..errors import Problem, RenderError
@@ -188,7 +189,33 @@ def _register(path: str, name: str) -> frozenset[int]:
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
         raise RenderError([Problem(path, 1, 1, f"cannot use font: {exc}")]) from None
     pdfmetrics.registerFont(font)
-    return frozenset(font.face.charToGlyph)
+    covered = frozenset(font.face.charToGlyph)
+    if can_shape():
+        _fix_private_codes(font)
+    return covered
+
+
+def _fix_private_codes(font: Any) -> None:
+    """Give every glyph that no character maps to (conjuncts, half forms) its private-use
+    code now, in glyph order, before anything is shaped with the font.
+
+    ReportLab hands such glyphs the next free private-use code the first time a shaped word
+    uses them, and that code is written into the PDF's text layer: a PDF would then depend on
+    what the same process rendered before it (a build's worker, a test run), not only on its
+    own input. Its table is keyed by HarfBuzz's glyph names, as ReportLab looks them up."""
+    face = font.face
+    unmapped = [gid for gid in range(face.numGlyphs) if gid not in face.glyphToChar]
+    if len(unmapped) > PRIVATE_GLYPHS:
+        return  # a CJK font (WQY has 15,000): left to ReportLab, which seldom needs one
+    font.hbFace  # noqa: B018 - ReportLab creates its HarfBuzz face and private table here
+    hb_font = font.hbFont()
+    for gid in unmapped:
+        font.hbAddPrivate(hb_font.glyph_to_string(gid), gid, hb_font.get_glyph_h_advance(gid))
+
+
+# ReportLab's private-use codes run from U+E000 to U+F800; a font with more unmapped glyphs
+# than this keeps room for the font's own private characters.
+PRIVATE_GLYPHS = 4000
 
 
 def load_fonts(files: FontFiles) -> FontSet:
