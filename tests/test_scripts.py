@@ -260,3 +260,33 @@ def test_a_shaped_pdf_does_not_depend_on_what_the_process_printed_before(project
     assert run("handout", "a", "--layout", name, "-o", "2.pdf").exit_code == 0
     assert run("handout", "b", "--layout", name, "-o", "3.pdf").exit_code == 0
     assert (project / "1.pdf").read_bytes() == (project / "3.pdf").read_bytes()
+
+
+ARABIC = NOTO / "NotoSansArabic-Regular.ttf"
+
+
+@pytest.mark.skipif(not ARABIC.is_file(), reason="fonts-noto-core is not installed")
+@pytest.mark.parametrize(
+    ("text", "col", "code"),
+    [
+        ("Stretch 10 مرات ثم استرح", 16, "U+0645 ARABIC LETTER MEEM"),  # Arabic
+        ("Stretch 10 פעמים", 16, "U+05E4 HEBREW LETTER PE"),  # Hebrew
+        ("Stretch 10 بار کشش", 16, "U+0628 ARABIC LETTER BEH"),  # Persian
+    ],
+)
+def test_right_to_left_is_still_refused_even_with_a_font_that_draws_it(
+    project: Path, text: str, col: int, code: str
+) -> None:
+    """Shaping alone would join Arabic letters but leave the words of a line, and the
+    numbers and Latin among them, in the wrong order: the PDF refuses them rather than
+    print them reversed (the accessible HTML edition carries them)."""
+    fallback = ", ".join(str(f) for f in (*FONTS.values(), ARABIC))
+    write(project / "layouts/rtl.yaml", f"extends: letter\nfonts:\n  fallback: [{fallback}]\n")
+    write(project / "data/routines/r.yaml", f"title: Stretch\nsteps:\n  - {text}\n")
+    result = run("handout", "r", "--layout", "rtl")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"data/routines/r.yaml:3:{col}: right-to-left text ({code}) is not supported yet; "
+        "it would print in the wrong order\n"
+    )
+    assert not list(project.glob("out/*.pdf"))
