@@ -290,3 +290,32 @@ def test_right_to_left_is_still_refused_even_with_a_font_that_draws_it(
         "it would print in the wrong order\n"
     )
     assert not list(project.glob("out/*.pdf"))
+
+
+@needs_fonts
+def test_a_shaped_word_wider_than_its_line_is_never_broken_into_boxes(project: Path) -> None:
+    """A 14 em Tamil word in the A7 card's title is wider than the line: it is kept whole
+    and shaped (ReportLab would break it letter by letter and, once the card is measured
+    again, print the pieces as empty boxes)."""
+    text = "பயிற்சிகளைச்செய்யுங்கள் வைத்துக்கொள்ளுங்கள்"
+    write(
+        project / "data/routines/ta.yaml",
+        f"title: {text}\nsteps:\n  - Breathe\nquick_reference:\n  - {text}\n",
+    )
+    card = layout(project, "ta-a7", "card-a7")
+    result = run("card", "ta", "--size", f"layouts/{card}.yaml", "--sheet", "none", "-o", "c.pdf")
+    assert result.exit_code == 0, result.output
+    assert_shaped(project / "c.pdf", "Tamil", text, times=2)
+
+
+@needs_fonts
+def test_a_shaped_word_too_wide_for_any_line_is_refused(project: Path) -> None:
+    word = "முழங்காலைவைத்துக்கொள்ளுங்கள்"  # 28 letters, 19 em
+    write(project / "data/routines/ta.yaml", f"title: Knee\nsteps:\n  - Then {word}\n")
+    result = run("handout", "ta", "--layout", layout(project))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/routines/ta.yaml:3:10: a word 19 em wide in a script that is shaped (the limit "
+        "is 16 em) may not fit a line, and cannot be broken inside itself without printing "
+        "it wrong; put a space in it\n"
+    )

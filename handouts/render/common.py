@@ -101,6 +101,13 @@ class Styles:
         return self.ink.label_para(text, style, **kw)
 
 
+def shaping_attrs(fonts: FontSet) -> dict[str, int]:
+    """Paragraph style attributes for the job's fonts: HarfBuzz sets the words where they
+    draw a script that must be shaped, and such words are never broken letter by letter
+    (ReportLab would lose their shaping; see fonts.SHAPED_WORD_EM). Defaults otherwise."""
+    return {"shaping": int(fonts.shaping), "splitLongWords": int(not fonts.shaping)}
+
+
 def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     t = layout.text
     c = layout.colors
@@ -109,9 +116,9 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     small_size = max(t.small_size * scale, floor)
     lead = t.leading
     align = TA_JUSTIFY if t.align == "justify" else TA_LEFT
-    shaping = int(fonts.shaping)  # HarfBuzz sets the words (ReportLab's style attribute)
+    shaping = shaping_attrs(fonts)
     body = ParagraphStyle(
-        "body", shaping=shaping, fontName=fonts.regular, fontSize=body_size,
+        "body", **shaping, fontName=fonts.regular, fontSize=body_size,
         leading=body_size * lead, textColor=color(c.text), alignment=align,
         spaceAfter=body_size * t.paragraph_space,
     )  # fmt: skip
@@ -120,19 +127,19 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
         bulletFontName=fonts.bold, bulletColor=color(c.accent), bulletFontSize=body_size,
     )  # fmt: skip
     heading = ParagraphStyle(
-        "heading", shaping=shaping, fontName=fonts.bold, fontSize=t.heading_size * scale,
+        "heading", **shaping, fontName=fonts.bold, fontSize=t.heading_size * scale,
         leading=t.heading_size * scale * 1.25, textColor=color(c.accent),
         spaceBefore=t.heading_size * scale * t.heading_space,
         spaceAfter=t.heading_size * scale * 0.35,
         keepWithNext=1,
     )  # fmt: skip
     title = ParagraphStyle(
-        "title", shaping=shaping, fontName=fonts.bold, fontSize=t.title_size * scale,
+        "title", **shaping, fontName=fonts.bold, fontSize=t.title_size * scale,
         leading=t.title_size * scale * 1.15, textColor=color(c.accent),
         spaceAfter=t.title_size * scale * 0.3, keepWithNext=1,
     )  # fmt: skip
     kicker = ParagraphStyle(
-        "kicker", shaping=shaping, fontName=fonts.bold, fontSize=small_size,
+        "kicker", **shaping, fontName=fonts.bold, fontSize=small_size,
         leading=small_size * 1.3, textColor=color(c.accent),
         spaceAfter=2, keepWithNext=1,
     )  # fmt: skip
@@ -141,7 +148,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
         textColor=color(c.muted),
     )  # fmt: skip
     number = ParagraphStyle(
-        "number", shaping=shaping, fontName=fonts.bold, fontSize=body_size * 1.35,
+        "number", **shaping, fontName=fonts.bold, fontSize=body_size * 1.35,
         leading=body_size * 1.35 * 1.1, textColor=color(c.accent),
     )  # fmt: skip
     caution_heading = ParagraphStyle(

@@ -99,16 +99,10 @@ class Ink:
         problems = glyph_problems([placed], self.fonts)
         if problems:
             raise RenderError(problems)
-        mixed = self.fonts.unshapable(text)
-        if mixed is not None:
-            line, col = placed.position_of(mixed)
-            ch = text[mixed]
-            name = unicodedata.name(ch, "unnamed character")
-            raise RenderError([Problem(
-                placed.path, line, col,
-                f"U+{ord(ch):04X} {name} is in a word that must be shaped in another font, "
-                "which cannot draw it; put a space between the two scripts",
-            )])  # fmt: skip
+        problem = self.fonts.shaping_problem(text)
+        if problem is not None:
+            line, col = placed.position_of(problem[0])
+            raise RenderError([Problem(placed.path, line, col, problem[1])])
 
     def markup(self, text: str, emphasis: str = "italic") -> str:
         """Paragraph markup of author text: `*x*` and `**x**`, line breaks kept."""
