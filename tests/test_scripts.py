@@ -4,7 +4,6 @@ against HarfBuzz's own shaping of the same string in the same font."""
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,21 +40,44 @@ def layout(project: Path, name: str = "indic", base: str = "letter") -> str:
 Outline = tuple[Any, ...]
 
 
+class _Pen:
+    """Records a glyph's drawing (HarfBuzz resolves composite glyphs)."""
+
+    def __init__(self) -> None:
+        self.ops: list[tuple[Any, ...]] = []
+
+    def moveTo(self, p: Any) -> None:  # noqa: N802 (HarfBuzz's pen protocol)
+        self.ops.append(("M", p))
+
+    def lineTo(self, p: Any) -> None:  # noqa: N802
+        self.ops.append(("L", p))
+
+    def qCurveTo(self, *p: Any) -> None:  # noqa: N802
+        self.ops.append(("Q", p))
+
+    def curveTo(self, *p: Any) -> None:  # noqa: N802
+        self.ops.append(("C", p))
+
+    def closePath(self) -> None:  # noqa: N802
+        self.ops.append(("Z",))
+
+
 @cache
-def _font(path: str) -> Any:
-    from fontTools.ttLib import TTFont
+def _font(data: bytes) -> Any:
+    import uharfbuzz as hb
 
-    return TTFont(path)
+    return hb.Font(hb.Face(hb.Blob(data)))
 
 
-def _outline(font: Any, name: str) -> Outline:
-    """A glyph as its drawing (components resolved): the same in the font and its subset."""
-    from fontTools.pens.recordingPen import DecomposingRecordingPen
+def _file_font(path: Path) -> Any:
+    return _font(path.read_bytes())
 
-    glyphs = font.getGlyphSet()
-    pen = DecomposingRecordingPen(glyphs)
-    glyphs[name].draw(pen)
-    return tuple((op, tuple(args)) for op, args in pen.value)
+
+def _outline(font: Any, gid: int) -> Outline:
+    """A glyph as its drawing: the same in the font file and in the PDF's subset of it."""
+    pen = _Pen()
+    font.draw_glyph_with_pen(gid, pen)
+    return tuple(pen.ops)
 
 
 def harfbuzz(text: str, path: Path) -> list[tuple[int, Outline]]:
@@ -63,26 +85,21 @@ def harfbuzz(text: str, path: Path) -> list[tuple[int, Outline]]:
     left out, as nothing is drawn for them."""
     import uharfbuzz as hb
 
-    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path))))
+    font = _file_font(path)
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
     hb.shape(font, buf)
-    order = _font(str(path)).getGlyphOrder()
-    out = [
-        (info.codepoint, _outline(_font(str(path)), order[info.codepoint]))
-        for info in buf.glyph_infos
-    ]
+    out = [(info.codepoint, _outline(font, info.codepoint)) for info in buf.glyph_infos]
     return [(gid, o) for gid, o in out if o]
 
 
 # -- what the PDF draws ----------------------------------------------------------------------
 def drawn(pdf: Path, path: Path) -> list[Outline]:
     """The glyphs every page draws in the subset of font file `path`, in the order the
-    content streams draw them: character codes through the embedded subset's own cmap to its
-    glyphs' outlines. Blank glyphs left out."""
-    from fontTools.ttLib import TTFont
-
+    content streams draw them: character codes through the embedded subset's own cmap (a
+    one-byte Mac table, which HarfBuzz reads through Mac Roman) to its glyphs' outlines.
+    Blank glyphs left out."""
     reader = PdfReader(pdf)
     out: list[Outline] = []
     for page in reader.pages:
@@ -90,20 +107,20 @@ def drawn(pdf: Path, path: Path) -> list[Outline]:
         subsets: dict[str, Any] = {}
         for key, font in fonts.items():
             if str(font["/BaseFont"]).endswith("+" + path.stem):
-                data = font["/FontDescriptor"]["/FontFile2"].get_data()
-                subsets[key] = TTFont(io.BytesIO(data))
+                subsets[key] = _font(font["/FontDescriptor"]["/FontFile2"].get_data())
         current = None
         for operands, op in ContentStream(page.get_contents(), reader).operations:
             if op == b"Tf":
                 current = subsets.get(str(operands[0]))
             elif op in (b"Tj", b"TJ") and current is not None:
                 parts = operands[0] if op == b"TJ" else [operands[0]]
-                cmap = current["cmap"].getcmap(1, 0).cmap
                 for part in parts:
                     if isinstance(part, str | bytes):
                         raw = getattr(part, "original_bytes", part)
                         for code in raw if isinstance(raw, bytes) else raw.encode("latin-1"):
-                            outline = _outline(current, cmap[code])
+                            gid = current.get_nominal_glyph(ord(bytes([code]).decode("mac_roman")))
+                            assert gid is not None, f"code {code} has no glyph in the subset"
+                            outline = _outline(current, gid)
                             if outline:
                                 out.append(outline)
     return out
@@ -111,8 +128,8 @@ def drawn(pdf: Path, path: Path) -> list[Outline]:
 
 def gids(outlines: list[Outline], path: Path) -> list[int | None]:
     """The original font's glyph ids of drawn outlines, for readable failures."""
-    font = _font(str(path))
-    index = {_outline(font, name): gid for gid, name in enumerate(font.getGlyphOrder())}
+    font = _file_font(path)
+    index = {_outline(font, gid): gid for gid in range(font.face.glyph_count)}
     return [index.get(o) for o in outlines]
 
 
@@ -150,8 +167,8 @@ def test_indic_steps_print_as_harfbuzz_shapes_them(project: Path, script: str) -
     latin = [o for _, o in harfbuzz("Then rest, still, 2 minutes.", DEJAVU)]
     assert contains(drawn(project / "s.pdf", DEJAVU), latin)
     # Shaping changes what is drawn: the letters one by one would not match.
-    letters = [_outline(_font(str(FONTS[script])), _font(str(FONTS[script])).getBestCmap()[ord(c)])
-               for c in text if not c.isspace()]  # fmt: skip
+    font = _file_font(FONTS[script])
+    letters = [_outline(font, font.get_nominal_glyph(ord(c))) for c in text if not c.isspace()]
     assert drawn(project / "s.pdf", FONTS[script]) != [o for o in letters if o]
 
 
