@@ -2,9 +2,9 @@
 
 A planned target's key is the sha256 of everything that can change its bytes:
 
-- the environment: the handouts version, the ReportLab, pypdf and Pillow versions, and the
-  source of the handouts package itself (its .py files), so an upgrade or a developer's
-  edit rebuilds everything;
+- the environment: the handouts version, the ReportLab, pypdf, Pillow and uharfbuzz (its
+  HarfBuzz shapes Indic text) versions, and the source of the handouts package itself (its
+  .py files), so an upgrade or a developer's edit rebuilds everything;
 - the target's options: its whole planned request (every field of the target but the
   project, which it prints through: the routines' text, the layout's settings, language,
   personal texts, output paths) and the project's settings;
@@ -62,7 +62,7 @@ def _version(dist: str) -> str:
 def environment(package: Path = PACKAGE) -> str:
     """The digest of what every target shares: versions and the handouts source."""
     h = hashlib.sha256()
-    for dist in ("handouts", "reportlab", "pypdf", "pillow"):
+    for dist in ("handouts", "reportlab", "pypdf", "pillow", "uharfbuzz"):
         h.update(f"{dist}={_version(dist)}\n".encode())
     for path in sorted(package.rglob("*.py")):
         h.update(str(path.relative_to(package)).encode() + b"\0")

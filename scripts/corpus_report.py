@@ -1,4 +1,5 @@
-"""Render the whole wger corpus: every entry as a handout and as a wallet card.
+"""Render the whole wger corpus: every entry as a handout and as a wallet card, with the
+shipped font and again with the script fonts installed on this machine as fallbacks.
 
     python scripts/corpus_report.py [--limit N] [--write docs/corpus-report.md]
 
@@ -22,6 +23,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "wger" / "exercises.json"
+# Debian's fonts-wqy-microhei and fonts-noto-core: the fallbacks a clinic would name for
+# Chinese and for the Indic scripts (the layout in README "Other scripts").
+SCRIPT_FONTS = [
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    *(
+        Path(f"/usr/share/fonts/truetype/noto/NotoSans{s}-Regular.ttf")
+        for s in ("Devanagari", "Bengali", "Tamil")
+    ),
+]
+EDITIONS = ("handout", "card", "handout+fonts", "card+fonts")
 
 
 def reason(message: str) -> str:
@@ -45,7 +56,12 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
     from handouts.products.handout import render_handout_pdf
     from handouts.wger import to_yaml
 
-    layout, card = load_layout("letter"), load_layout("card-wallet")
+    fonts = [str(f) for f in SCRIPT_FONTS if f.is_file()]
+    layouts = {"handout": load_layout("letter"), "card": load_layout("card-wallet")}
+    for base in ("letter", "card-wallet"):
+        extra = folder / f"{base}-scripts.yaml"
+        extra.write_text(f"extends: {base}\nfonts:\n  fallback: {json.dumps(fonts)}\n")
+        layouts["handout+fonts" if base == "letter" else "card+fonts"] = load_layout(str(extra))
     clinic = Clinic()
     stats: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     crashes: list[str] = []
@@ -53,43 +69,47 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
         lang = str(entry["lang"])
         path = folder / f"e{n:04d}.yaml"
         path.write_text(to_yaml(entry), encoding="utf-8")
+        stats[lang]["entries"] += 1
         try:
             routine = load_routine(path)
-            render_handout_pdf([routine], layout, clinic, Personal(), {})
-            stats[lang]["handout rendered"] += 1
         except HandoutsError as exc:
-            stats[lang]["handout refused: " + reason(str(exc).splitlines()[0])] += 1
+            for edition in EDITIONS:
+                stats[lang][f"{edition} refused: " + reason(str(exc).splitlines()[0])] += 1
             continue
-        except Exception:  # noqa: BLE001 - a crash is what this report looks for
-            crashes.append(f"{entry['uuid']}: {traceback.format_exc(limit=3)}")
-            continue
-        try:
-            render_card_pdf([routine], card, clinic)
-            stats[lang]["card rendered"] += 1
-        except HandoutsError as exc:
-            stats[lang]["card refused: " + reason(str(exc).splitlines()[0])] += 1
-        except Exception:  # noqa: BLE001
-            crashes.append(f"{entry['uuid']} (card): {traceback.format_exc(limit=3)}")
-    return {"stats": stats, "crashes": crashes}
+        for edition in EDITIONS:
+            try:
+                if edition.startswith("handout"):
+                    render_handout_pdf([routine], layouts[edition], clinic, Personal(), {})
+                else:
+                    render_card_pdf([routine], layouts[edition], clinic)
+                stats[lang][f"{edition} rendered"] += 1
+            except HandoutsError as exc:
+                stats[lang][f"{edition} refused: " + reason(str(exc).splitlines()[0])] += 1
+            except Exception:  # noqa: BLE001 - a crash is what this report looks for
+                crashes.append(f"{entry['uuid']} ({edition}): {traceback.format_exc(limit=3)}")
+    return {"stats": stats, "crashes": crashes, "fonts": fonts}
+
+
+def label(key: str) -> str:
+    """`card+fonts refused: <reason>` as `card: <reason>` (a card's reason says so itself)."""
+    edition, why = key.split(" refused: ", 1)
+    edition = edition.replace("+fonts", "")
+    return why if why.startswith(edition + ":") else f"{edition}: {why}"
 
 
 def table(stats: dict[str, collections.Counter[str]]) -> str:
     lines = [
-        "| language | entries | handouts | cards | refused (reason: count) |",
-        "| --- | --- | --- | --- | --- |",
+        "| language | entries | handouts | cards | handouts, script fonts | cards, script fonts "
+        "| still refused with script fonts (reason: count) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for lang in sorted(
-        stats, key=lambda k: -sum(v for r, v in stats[k].items() if r.startswith("handout"))
-    ):
+    for lang in sorted(stats, key=lambda k: (-stats[k]["entries"], k)):
         c = stats[lang]
-        total = sum(v for r, v in c.items() if r.startswith("handout"))
         refused = "; ".join(
-            f"{r.split(': ', 1)[1]}: {v}" for r, v in sorted(c.items()) if "refused" in r
+            f"{label(r)}: {v}" for r, v in sorted(c.items()) if "+fonts refused" in r
         )
-        lines.append(
-            f"| {lang} | {total} | {c['handout rendered']} | {c['card rendered']} | "
-            f"{refused or '-'} |"
-        )
+        counts = " | ".join(str(c[f"{edition} rendered"]) for edition in EDITIONS)
+        lines.append(f"| {lang} | {c['entries']} | {counts} | {refused or '-'} |")
     return "\n".join(lines)
 
 
@@ -103,13 +123,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         result = run(entries, Path(tmp))
     took = time.perf_counter() - start
-    stats, crashes = result["stats"], result["crashes"]
-    assert isinstance(stats, dict) and isinstance(crashes, list)
+    stats, crashes, fonts = result["stats"], result["crashes"], result["fonts"]
+    assert isinstance(stats, dict) and isinstance(crashes, list) and isinstance(fonts, list)
+    names = ", ".join(Path(f).name for f in fonts) or "none installed"
     text = (
         f"`python scripts/corpus_report.py` on {datetime.date.today()}: {len(entries)} "
-        f"entries in {len(stats)} languages, {took:.0f} s, **{len(crashes)} crashes**.\n\n"
-        + table(stats)
-        + "\n"
+        f"entries in {len(stats)} languages, {took:.0f} s, **{len(crashes)} crashes**. "
+        f"Script fonts (the layout's `fonts.fallback`): {names}.\n\n" + table(stats) + "\n"
     )
     print(text)
     for crash in crashes:

@@ -280,9 +280,13 @@ def test_a_neighbours_title_rebuilds_the_routine_that_names_it(project: Path) ->
     assert rebuilt == everything_of({"wger-chin-tuck", "wger-bird-dog"})
 
 
-def test_library_versions_are_part_of_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("library", ["reportlab", "pypdf", "pillow", "uharfbuzz"])
+def test_library_versions_are_part_of_every_key(
+    library: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_version", lambda dist: "1")
     before = cache.environment()
-    monkeypatch.setattr(cache, "_version", lambda dist: "9.9" if dist == "reportlab" else "1")
+    monkeypatch.setattr(cache, "_version", lambda dist: "9.9" if dist == library else "1")
     assert cache.environment() != before
 
 

@@ -22,7 +22,7 @@ from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import INCH, Layout
 from ..model import DOSAGE_KEYS, Clinic, Routine
-from .common import Meta, Picture, build_settings, color, layout_place
+from .common import Meta, Picture, build_settings, color, layout_place, shaping_attrs
 from .fonts import FontFiles, FontSet, load_fonts
 from .handout import QrCode
 from .text import Ink
@@ -129,7 +129,7 @@ def _style(
     return ParagraphStyle(
         name, fontName=job.fonts.bold if bold else job.fonts.regular, fontSize=size,
         leading=size * lead, textColor=color(colour or job.layout.colors.text),
-        bulletFontName=job.fonts.bold, bulletFontSize=size, **kw,
+        bulletFontName=job.fonts.bold, bulletFontSize=size, **shaping_attrs(job.fonts), **kw,
     )  # fmt: skip
 
 

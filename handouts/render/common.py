@@ -105,6 +105,13 @@ class Styles:
         return self.ink.label_para(text, style, **kw)
 
 
+def shaping_attrs(fonts: FontSet) -> dict[str, int]:
+    """Paragraph style attributes for the job's fonts: HarfBuzz sets the words where they
+    draw a script that must be shaped, and such words are never broken letter by letter
+    (ReportLab would lose their shaping; see fonts.SHAPED_WORD_EM). Defaults otherwise."""
+    return {"shaping": int(fonts.shaping), "splitLongWords": int(not fonts.shaping)}
+
+
 def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     t = layout.text
     c = layout.colors
@@ -113,9 +120,11 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
     small_size = max(t.small_size * scale, floor)
     lead = t.leading
     align = TA_JUSTIFY if t.align == "justify" else TA_LEFT
+    shaping = shaping_attrs(fonts)
     body = ParagraphStyle(
-        "body", fontName=fonts.regular, fontSize=body_size, leading=body_size * lead,
-        textColor=color(c.text), alignment=align, spaceAfter=body_size * t.paragraph_space,
+        "body", **shaping, fontName=fonts.regular, fontSize=body_size,
+        leading=body_size * lead, textColor=color(c.text), alignment=align,
+        spaceAfter=body_size * t.paragraph_space,
         allowWidows=0,  # a paragraph's last line never starts a page alone
     )  # fmt: skip
     bullet = ParagraphStyle(
@@ -123,20 +132,20 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
         bulletFontName=fonts.bold, bulletColor=color(c.accent), bulletFontSize=body_size,
     )  # fmt: skip
     heading = ParagraphStyle(
-        "heading", fontName=fonts.bold, fontSize=t.heading_size * scale,
+        "heading", **shaping, fontName=fonts.bold, fontSize=t.heading_size * scale,
         leading=t.heading_size * scale * 1.25, textColor=color(c.accent),
         spaceBefore=t.heading_size * scale * t.heading_space,
         spaceAfter=t.heading_size * scale * 0.35,
         keepWithNext=1,
     )  # fmt: skip
     title = ParagraphStyle(
-        "title", fontName=fonts.bold, fontSize=t.title_size * scale,
+        "title", **shaping, fontName=fonts.bold, fontSize=t.title_size * scale,
         leading=t.title_size * scale * 1.15, textColor=color(c.accent),
         spaceAfter=t.title_size * scale * 0.3, keepWithNext=1,
     )  # fmt: skip
     kicker = ParagraphStyle(
-        "kicker", fontName=fonts.bold, fontSize=small_size, leading=small_size * 1.3,
-        textColor=color(c.accent),
+        "kicker", **shaping, fontName=fonts.bold, fontSize=small_size,
+        leading=small_size * 1.3, textColor=color(c.accent),
         spaceAfter=2, keepWithNext=1,
     )  # fmt: skip
     small = ParagraphStyle(
@@ -144,7 +153,7 @@ def make_styles(layout: Layout, fonts: FontSet, scale: float = 1.0) -> Styles:
         textColor=color(c.muted),
     )  # fmt: skip
     number = ParagraphStyle(
-        "number", fontName=fonts.bold, fontSize=body_size * 1.35,
+        "number", **shaping, fontName=fonts.bold, fontSize=body_size * 1.35,
         leading=body_size * 1.35 * 1.1, textColor=color(c.accent),
     )  # fmt: skip
     caution_heading = ParagraphStyle(

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..check import Text
 from ..errors import Problem, RenderError
@@ -23,6 +25,16 @@ from ..layout import FontSettings, Layout
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 RTL_CLASSES = {"R", "AL", "RLE", "RLO", "RLI"}
+# Scripts whose letters change shape, join, reorder or stack around their neighbours, so that
+# they print correctly only when HarfBuzz shapes them (ReportLab with uharfbuzz): Indic
+# (Devanagari to Sinhala), Myanmar and Khmer, and the Devanagari and Vedic extensions.
+SHAPED_RANGES = (
+    (0x0900, 0x0DFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x1CD0, 0x1CFF),
+    (0xA8E0, 0xA8FF),
+)
 # Characters that are not drawn, so need no glyph: line breaks inside text.
 INVISIBLE = {"\n"}
 
@@ -50,6 +62,9 @@ class FontSet:
     covered: frozenset[int]  # drawn by the four faces, or else by a fallback
     fallbacks: tuple[tuple[str, frozenset[int]], ...] = ()
     main: frozenset[int] = frozenset()  # drawn by all four faces
+    # The fonts draw a script that must be shaped: paragraphs and lines are set through
+    # HarfBuzz. Off for every other job, whose bytes stay exactly as they were.
+    shaping: bool = False
 
     def fallback_for(self, ch: str) -> str | None:
         """The registered fallback font that draws `ch`, if the faces cannot."""
@@ -57,6 +72,113 @@ class FontSet:
         if code in self.main:
             return None
         return next((name for name, cov in self.fallbacks if code in cov), None)
+
+    def fonts_for(self, text: str) -> list[str | None]:
+        """The font of each character of `text` (None: the layout's faces).
+
+        A character takes the first font that draws it. When shaping, a word (a run without
+        white space) that holds a shaped script is set in that script's font wherever the
+        font draws its characters, so that its punctuation and digits are shaped with it:
+        HarfBuzz shapes a word in one font (ReportLab gives it the word's first)."""
+        chosen = [self.fallback_for(ch) for ch in text]
+        if not self.shaping:
+            return chosen
+        for word in re.finditer(r"\S+", text):
+            shaped, font = self._word_font(word.group())
+            if not shaped:
+                continue
+            cover = self.main if font is None else dict(self.fallbacks)[font]
+            for i in range(word.start(), word.end()):
+                if ord(text[i]) in cover:
+                    chosen[i] = font
+        return chosen
+
+    def _word_font(self, word: str) -> tuple[bool, str | None]:
+        """Whether `word` holds a shaped script, and the font of its first such character."""
+        for ch in word:
+            if needs_shaping(ch) and ord(ch) in self.covered:
+                return True, self.fallback_for(ch)
+        return False, None
+
+    def shaping_problem(self, text: str) -> tuple[int, str] | None:
+        """Where `text` cannot be shaped as it would print, and why, or None.
+
+        A word that must be shaped is refused if it mixes fonts (HarfBuzz would shape it in
+        the wrong one) or is wider than SHAPED_WORD_EM."""
+        if not self.shaping:
+            return None
+        chosen = self.fonts_for(text)
+        for word in re.finditer(r"\S+", text):
+            shaped, font = self._word_font(word.group())
+            if not shaped:
+                continue
+            for i in range(word.start(), word.end()):
+                if chosen[i] != font and text[i] not in INVISIBLE and text[i] != "*":
+                    ch = text[i]
+                    name = unicodedata.name(ch, "unnamed character")
+                    return i, (
+                        f"U+{ord(ch):04X} {name} is in a word that must be shaped in another "
+                        "font, which cannot draw it; put a space between the two scripts"
+                    )
+            wide = _em_width(word.group().strip("*"), font or self.regular)
+            if wide > SHAPED_WORD_EM:
+                return word.start(), (
+                    f"a word {wide:.0f} em wide in a script that is shaped (the limit is "
+                    f"{SHAPED_WORD_EM} em) may not fit a line, and cannot be broken inside "
+                    "itself without printing it wrong; put a space in it"
+                )
+        return None
+
+
+# Paragraphs of shaped scripts never break inside a word (ReportLab would break it letter by
+# letter, losing its shaping, and print the pieces as empty boxes once the paragraph is
+# measured again): a word wider than its line runs into the margin instead. 16 em is the
+# longest word refused not to: a common 19-letter Tamil word is 12.7 em; the widest title line
+# of the shipped layouts, the A7 card's, is about 13 em.
+SHAPED_WORD_EM = 16
+
+
+def _em_width(word: str, font: str) -> float:
+    """The shaped width of `word` in `font`, in em."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.ttfonts import shapeStr
+
+    shaped = shapeStr(word, font, 1000)
+    data = getattr(shaped, "__shapeData__", None)
+    if data is None:
+        return float(stringWidth(word, font, 1))
+    return float(sum(d.x_advance for d in data)) / 1000
+
+
+_SHAPED_CODES = frozenset(c for first, last in SHAPED_RANGES for c in range(first, last + 1))
+
+
+def needs_shaping(ch: str) -> bool:
+    code = ord(ch)
+    return any(first <= code <= last for first, last in SHAPED_RANGES)
+
+
+@cache
+def _harfbuzz_defaults() -> None:
+    """Shape with HarfBuzz's own default features, as browsers do. ReportLab's default
+    features (one dict, shared by every call) add discretionary ligatures, which DejaVu
+    Sans has for "st" and "ct": "Questions" would print with a curled s-t."""
+    from reportlab.pdfbase import ttfonts
+
+    defaults = getattr(ttfonts.shapeFragWord, "__defaults__", None)
+    if defaults and isinstance(defaults[0], dict):
+        defaults[0]["dlig"] = False
+
+
+@cache
+def can_shape() -> bool:
+    """uharfbuzz imports: ReportLab shapes with it, and without it prints such scripts as
+    unjoined letters in the wrong order."""
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _font_path(name: str, base: Path | None) -> Path:
@@ -107,7 +229,33 @@ def _register(path: str, name: str) -> frozenset[int]:
     except Exception as exc:  # ReportLab raises TTFError and plain errors for bad files
         raise RenderError([Problem(path, 1, 1, f"cannot use font: {exc}")]) from None
     pdfmetrics.registerFont(font)
-    return frozenset(font.face.charToGlyph)
+    covered = frozenset(font.face.charToGlyph)
+    if can_shape():
+        _fix_private_codes(font)
+    return covered
+
+
+def _fix_private_codes(font: Any) -> None:
+    """Give every glyph that no character maps to (conjuncts, half forms) its private-use
+    code now, in glyph order, before anything is shaped with the font.
+
+    ReportLab hands such glyphs the next free private-use code the first time a shaped word
+    uses them, and that code is written into the PDF's text layer: a PDF would then depend on
+    what the same process rendered before it (a build's worker, a test run), not only on its
+    own input. Its table is keyed by HarfBuzz's glyph names, as ReportLab looks them up."""
+    face = font.face
+    unmapped = [gid for gid in range(face.numGlyphs) if gid not in face.glyphToChar]
+    if len(unmapped) > PRIVATE_GLYPHS:
+        return  # a CJK font (WQY has 15,000): left to ReportLab, which seldom needs one
+    font.hbFace  # noqa: B018 - ReportLab creates its HarfBuzz face and private table here
+    hb_font = font.hbFont()
+    for gid in unmapped:
+        font.hbAddPrivate(hb_font.glyph_to_string(gid), gid, hb_font.get_glyph_h_advance(gid))
+
+
+# ReportLab's private-use codes run from U+E000 to U+F800; a font with more unmapped glyphs
+# than this keeps room for the font's own private characters.
+PRIVATE_GLYPHS = 4000
 
 
 def load_fonts(files: FontFiles) -> FontSet:
@@ -137,7 +285,10 @@ def load_fonts(files: FontFiles) -> FontSet:
         for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no bold or italic: the face serves
             addMapping(name, b, i, name)
     covered = main.union(*(cov for _, cov in fallbacks))
-    return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main)
+    shaping = can_shape() and not covered.isdisjoint(_SHAPED_CODES)
+    if shaping:
+        _harfbuzz_defaults()
+    return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main, shaping)
 
 
 def font_set(settings: FontSettings, base: Path | None = None) -> FontSet:
@@ -167,6 +318,11 @@ def _verdict(ch: str, covered: frozenset[int]) -> str | None:
         return (
             f"the font cannot draw U+{code:04X} {label}; "
             "add a font that covers it to the layout or remove the character"
+        )
+    if needs_shaping(ch) and not can_shape():
+        return (
+            f"U+{code:04X} {label} prints correctly only when shaped, which needs the "
+            "uharfbuzz package: pip install uharfbuzz"
         )
     return None
 

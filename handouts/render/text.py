@@ -16,19 +16,21 @@ from reportlab.platypus import Paragraph
 
 from ..check import Text
 from ..errors import Problem, RenderError
-from .fonts import FontSet, glyph_problems
+from .fonts import FontSet, glyph_problems, needs_shaping
 
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
 _EMPH = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
 
 
-def markup(
-    text: str, *, emphasis: str = "italic", fallback: Callable[[str], str | None] | None = None
-) -> str:
+FontsFor = Callable[[str], list[str | None]]
+"""The font of each character of a string (None: the layout's faces): FontSet.fonts_for."""
+
+
+def markup(text: str, *, emphasis: str = "italic", fallback: FontsFor | None = None) -> str:
     """Escape `text` for a Paragraph and turn the author's two markup forms into tags.
 
-    Runs of characters the main font lacks are set in `fallback(ch)`'s font, inside the
-    emphasis tags so that tags always nest.
+    Runs of characters the main font lacks are set in the font `fallback` gives them, inside
+    the emphasis tags so that tags always nest.
     """
     tag = "i" if emphasis == "italic" else "b"
 
@@ -50,7 +52,7 @@ def _spans(pattern: re.Pattern[str], text: str, inner: Callable[[str], str], tag
     return "".join(out)
 
 
-def _with_fallback(text: str, fallback: Callable[[str], str | None]) -> str:
+def _with_fallback(text: str, fallback: FontsFor) -> str:
     out: list[str] = []
     run: list[str] = []
     current: str | None = None
@@ -60,8 +62,8 @@ def _with_fallback(text: str, fallback: Callable[[str], str | None]) -> str:
         out.append(f'<font face="{current}">{chunk}</font>' if current and chunk else chunk)
         run.clear()
 
-    for ch in text:
-        font = fallback(ch) if not ch.isspace() and ch != "*" else current
+    for ch, chosen in zip(text, fallback(text), strict=True):
+        font = chosen if not ch.isspace() and ch != "*" else current
         if font != current:
             flush()
             current = font
@@ -113,18 +115,23 @@ class Ink:
     _good: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def check(self, text: str) -> None:
-        if self._good.issuperset(text):
+        # Shaping is judged per word, not per character: a shaping job checks every text.
+        if self._good.issuperset(text) and not self.fonts.shaping:
             return
         placed = text if isinstance(text, Text) and text.path else Text(text, self.where, 1, 1)
         problems = glyph_problems([placed], self.fonts)
         if problems:
             raise RenderError(problems)
+        problem = self.fonts.shaping_problem(text)
+        if problem is not None:
+            line, col = placed.position_of(problem[0])
+            raise RenderError([Problem(placed.path, line, col, problem[1])])
         self._good.update(text)
 
     def markup(self, text: str, emphasis: str = "italic") -> str:
         """Paragraph markup of author text: `*x*` and `**x**`, line breaks kept."""
         self.check(text)
-        fallback = self.fonts.fallback_for if self.fonts.fallbacks else None
+        fallback = self.fonts.fonts_for if self.fonts.fallbacks else None
         return markup(text, emphasis=emphasis, fallback=fallback)
 
     def label(self, text: str) -> str:
@@ -133,7 +140,7 @@ class Ink:
         one_line = single_line(text)
         if not self.fonts.fallbacks:
             return escape(one_line)
-        return _with_fallback(one_line, self.fonts.fallback_for)
+        return _with_fallback(one_line, self.fonts.fonts_for)
 
     def bullet(self, text: str) -> str:
         """A bullet or item number: ReportLab sets it in one face, with no fallback, so every
@@ -160,8 +167,8 @@ class Ink:
         self.check(text)
         line = single_line(text)
         out: list[tuple[str, str]] = []
-        for ch in line:
-            font = face if ch.isspace() else (self.fonts.fallback_for(ch) or face)
+        for ch, chosen in zip(line, self.fonts.fonts_for(line), strict=True):
+            font = face if ch.isspace() else (chosen or face)
             if out and out[-1][0] == font:
                 out[-1] = (font, out[-1][1] + ch)
             else:
@@ -169,7 +176,25 @@ class Ink:
         return out
 
     def width(self, text: str, face: str, size: float) -> float:
-        return float(sum(stringWidth(chunk, font, size) for font, chunk in self.runs(text, face)))
+        runs = self.runs(text, face)
+        return float(sum(self._chunk_width(chunk, font, size) for font, chunk in runs))
+
+    def _shaped(self, chunk: str, font: str, size: float) -> str:
+        """`chunk` as HarfBuzz shapes it in `font` (a ReportLab ShapedStr: glyphs and their
+        positions), where it holds a script that must be shaped; else `chunk` itself."""
+        if not self.fonts.shaping or not any(needs_shaping(ch) for ch in chunk):
+            return chunk
+        from reportlab.pdfbase.ttfonts import shapeStr
+
+        shaped: str = shapeStr(chunk, font, size)
+        return shaped
+
+    def _chunk_width(self, chunk: str, font: str, size: float) -> float:
+        shaped = self._shaped(chunk, font, size)
+        data = getattr(shaped, "__shapeData__", None)
+        if data is None:
+            return float(stringWidth(chunk, font, size))
+        return float(sum(d.x_advance for d in data)) * size / 1000
 
     def draw(
         self,
@@ -183,18 +208,29 @@ class Ink:
     ) -> None:
         """One line at (x, y): x is its left end, right end or centre as `align` says."""
         runs = self.runs(text, face)
-        total = sum(stringWidth(chunk, font, size) for font, chunk in runs)
+        total = sum(self._chunk_width(chunk, font, size) for font, chunk in runs)
         x -= {"left": 0.0, "right": total, "centre": total / 2}[align]
         for font, chunk in runs:
             canvas.setFont(font, size)
-            canvas.drawString(x, y, chunk)
-            x += stringWidth(chunk, font, size)
+            # A shaped chunk is drawn as its glyphs (ReportLab's canvas does not shape it
+            # itself unless its bidi package is installed).
+            canvas.drawString(x, y, self._shaped(chunk, font, size))
+            x += self._chunk_width(chunk, font, size)
 
     def _advances(self, text: str, face: str, size: float) -> list[float]:
-        """The width of each character: widths add up (ReportLab sets no kerning)."""
+        """The width of each character: widths add up (ReportLab sets no kerning). A shaped
+        chunk's glyphs count for the character that starts their cluster, so a line is never
+        cut inside one."""
         out: list[float] = []
         for font, chunk in self.runs(text, face):
-            out += [stringWidth(ch, font, size) for ch in chunk]
+            data = getattr(self._shaped(chunk, font, size), "__shapeData__", None)
+            if data is None:
+                out += [stringWidth(ch, font, size) for ch in chunk]
+                continue
+            widths = [0.0] * len(chunk)
+            for d in data:
+                widths[min(d.cluster, len(chunk) - 1)] += d.x_advance * size / 1000
+            out += widths
         return out
 
     def wrap(self, text: str, face: str, size: float, width: float) -> list[str]:
