@@ -767,9 +767,11 @@ def import_text(page: Path, output: Path | None) -> None:
     from .importers.text import write_routine
 
     routines = None if output is not None else current_project().data_dir / "routines"
-    path, result = write_routine(page, output, routines)
+    path, result, schemas = write_routine(page, output, routines)
     for line in result.report():
         click.echo(f"  {line}", err=True)
+    for made in schemas:
+        click.echo(f"wrote   {shown(made)}", err=True)
     click.echo(shown(path))
 
 
@@ -807,6 +809,8 @@ def import_wger(
     folder = out_dir if out_dir is not None else current_project().data_dir / "routines"
     result = import_exercises(export, folder, lang, category, uuid)
     echo_written(result.written)
+    for made in result.schemas:
+        click.echo(f"wrote   {shown(made)}", err=True)
     for skipped in result.skipped:
         click.echo(skipped.line(shown(export)), err=True)
     click.echo(result.summary(), err=True)

@@ -1,7 +1,9 @@
 """Render the whole wger corpus: every entry as a handout and as a wallet card, with the
-shipped font and again with the script fonts installed on this machine as fallbacks.
+shipped font and again with the script fonts installed on this machine as fallbacks, and as
+the accessible HTML edition (which needs no font; a right-to-left entry must come out with
+`dir="rtl"` on the page to count as written).
 
-    python scripts/corpus_report.py [--limit N] [--write docs/corpus-report.md]
+    python scripts/corpus_report.py [--limit N] [--corpus FILE.json] [--write docs/corpus-report.md]
 
 2,035 exercise texts in 22 languages that nobody on this project wrote. Each entry is
 converted with handouts.wger, then rendered or refused; a crash is any other exception.
@@ -32,7 +34,9 @@ SCRIPT_FONTS = [
         for s in ("Devanagari", "Bengali", "Tamil")
     ),
 ]
-EDITIONS = ("handout", "card", "handout+fonts", "card+fonts")
+EDITIONS = ("handout", "card", "handout+fonts", "card+fonts", "html")
+# The corpus's right-to-left languages (its own `lang` codes, not the code under test's list).
+RTL = {"ar", "he", "fa"}
 
 
 def reason(message: str) -> str:
@@ -44,6 +48,8 @@ def reason(message: str) -> str:
         return "character the font cannot draw (e.g. CJK)"
     if "does not fit" in text:
         return "card: text does not fit even at 7 pt"
+    if "accessible edition" in text:
+        return "character HTML cannot hold (control character, lone surrogate)"
     return re.sub(r"'[^']*'|\d+", "_", text)[:70]
 
 
@@ -54,6 +60,7 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
     from handouts.model import Clinic, Personal
     from handouts.products.card import render_card_pdf
     from handouts.products.handout import render_handout_pdf
+    from handouts.products.html import render_edition
     from handouts.wger import to_yaml
 
     fonts = [str(f) for f in SCRIPT_FONTS if f.is_file()]
@@ -78,7 +85,13 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
             continue
         for edition in EDITIONS:
             try:
-                if edition.startswith("handout"):
+                if edition == "html":
+                    html, _ = render_edition([routine], layouts["handout"], clinic,
+                                             Personal(), {}, routine.language)  # fmt: skip
+                    if lang in RTL and not re.search(rb'<html lang="[^"]*" dir="rtl">', html):
+                        stats[lang]['html refused: page not marked dir="rtl"'] += 1
+                        continue
+                elif edition.startswith("handout"):
                     render_handout_pdf([routine], layouts[edition], clinic, Personal(), {})
                 else:
                     render_card_pdf([routine], layouts[edition], clinic)
@@ -93,20 +106,22 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
 def label(key: str) -> str:
     """`card+fonts refused: <reason>` as `card: <reason>` (a card's reason says so itself)."""
     edition, why = key.split(" refused: ", 1)
-    edition = edition.replace("+fonts", "")
+    edition = edition.replace("+fonts", "").replace("html", "HTML")
     return why if why.startswith(edition + ":") else f"{edition}: {why}"
 
 
 def table(stats: dict[str, collections.Counter[str]]) -> str:
     lines = [
         "| language | entries | handouts | cards | handouts, script fonts | cards, script fonts "
-        "| still refused with script fonts (reason: count) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| HTML | still refused with script fonts, and in HTML (reason: count) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for lang in sorted(stats, key=lambda k: (-stats[k]["entries"], k)):
         c = stats[lang]
         refused = "; ".join(
-            f"{label(r)}: {v}" for r, v in sorted(c.items()) if "+fonts refused" in r
+            f"{label(r)}: {v}"
+            for r, v in sorted(c.items())
+            if "+fonts refused" in r or r.startswith("html refused")
         )
         counts = " | ".join(str(c[f"{edition} rendered"]) for edition in EDITIONS)
         lines.append(f"| {lang} | {c['entries']} | {counts} | {refused or '-'} |")
@@ -116,9 +131,10 @@ def table(stats: dict[str, collections.Counter[str]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    entries = json.loads(CORPUS.read_text(encoding="utf-8"))[: args.limit]
+    entries = json.loads(args.corpus.read_text(encoding="utf-8"))[: args.limit]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         result = run(entries, Path(tmp))

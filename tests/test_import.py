@@ -103,9 +103,11 @@ def test_page_imports_to_its_reference_routine(name: str, empty_library: Path) -
     assert fields(load_routine(written)) == fields(
         load_routine(PAGES / "expected" / f"{name}.yaml")
     )
-    # the same page always gives the same bytes
-    code, _, _ = invoke("import", "text", str(PAGES / f"{name}.txt"), "-o", "again.yaml")
-    assert code == 0 and (empty_library / "again.yaml").read_bytes() == written.read_bytes()
+    # the same page always gives the same bytes: the reference file's, schema line and all
+    assert written.read_bytes() == (PAGES / "expected" / f"{name}.yaml").read_bytes()
+    again = empty_library / "data" / "routines" / "again.yaml"
+    code, _, _ = invoke("import", "text", str(PAGES / f"{name}.txt"), "-o", str(again))
+    assert code == 0 and again.read_bytes() == written.read_bytes()
 
 
 def test_seed_page_places_each_block(empty_library: Path) -> None:
@@ -134,7 +136,7 @@ def test_seed_page_places_each_block(empty_library: Path) -> None:
     ]
     assert (routine.previous, routine.next) == ("lady-stretch", "serratus-anterior")
     # one line per field placed, on stderr, saying where on the page it came from
-    lines = err.splitlines()
+    lines = [line for line in err.splitlines() if not line.startswith("wrote ")]
     assert "  benefits: 5 items from line 8" in lines
     assert "  previous: from line 34" in lines
     assert len(lines) == 12
@@ -297,6 +299,67 @@ def test_outside_a_project_it_needs_an_output(tmp_path: Path, monkeypatch: Any) 
     code, out, _ = invoke("import", "text", str(PAGES / "cat-cow.txt"), "-o", "cat-cow.yaml")
     assert code == 0 and out.strip() == "cat-cow.yaml"
     assert load_routine(tmp_path / "cat-cow.yaml").title == "Cat Cow"
+    # no project, no schema to name: the file starts with the importer's own comment
+    first = (tmp_path / "cat-cow.yaml").read_text("utf-8").splitlines()[0]
+    assert first.startswith("# Imported from cat-cow.txt")
+    assert not (tmp_path / ".handouts").exists()
+
+
+SCHEMA_LINE = "# yaml-language-server: $schema="
+
+
+def named_schema(path: Path) -> Path:
+    """The schema file a routine file's first line names (as VS Code resolves it)."""
+    first = path.read_text("utf-8").splitlines()[0]
+    assert first.startswith(SCHEMA_LINE), first
+    return (path.parent / first.removeprefix(SCHEMA_LINE)).resolve()
+
+
+def test_inside_a_project_the_file_names_the_projects_schema(empty_library: Path) -> None:
+    """As `handouts new` writes it: the schema line, relative to where the file is, and the
+    schema files written when the project has none, so the editor checks the import."""
+    import jsonschema
+    import yaml
+
+    schema_file = empty_library / ".handouts" / "schema" / "routine.json"
+    assert not schema_file.exists()
+    code, out, err = invoke("import", "text", str(PAGES / "cat-cow.txt"))
+    assert code == 0, err
+    written = empty_library / out.strip()
+    assert named_schema(written) == schema_file.resolve()
+    assert "wrote   .handouts/schema/routine.json" in err.splitlines()
+    data = yaml.safe_load(written.read_text("utf-8"))
+    jsonschema.Draft202012Validator(json.loads(schema_file.read_text("utf-8"))).validate(data)
+    # deeper in the project, the path climbs further; the schema files are not rewritten
+    deep = empty_library / "more" / "routines" / "cat-cow.yaml"
+    deep.parent.mkdir(parents=True)
+    code, _, err = invoke("import", "text", str(PAGES / "cat-cow.txt"), "-o", str(deep))
+    assert code == 0 and "wrote" not in err
+    assert deep.read_text("utf-8").splitlines()[0] == (
+        SCHEMA_LINE + "../../.handouts/schema/routine.json"
+    )
+    assert named_schema(deep) == schema_file.resolve()
+    assert list(empty_library.rglob("*.tmp")) == []
+
+
+def test_wger_files_name_the_projects_schema(project: Path) -> None:
+    export = [
+        {
+            "uuid": "00000000-bbbb", "lang": "en", "name": "Wall push",
+            "description_html": "<p>Stand facing a wall.</p><ol><li>Push away.</li></ol>",
+            "category": "Chest", "license": "CC-BY-SA 4", "author": "A. Person",
+        }
+    ]  # fmt: skip
+    (project / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    code, out, err = invoke("import", "wger", "export.json", "--out-dir", "w")
+    assert code == 0, err
+    assert out.strip() == "w/wger-wall-push.yaml"
+    assert (
+        named_schema(project / out.strip())
+        == (project / ".handouts" / "schema" / "routine.json").resolve()
+    )
+    assert (project / ".handouts" / "schema" / "routine.json").is_file()
+    assert err.splitlines()[-1].startswith("1 imported, 0 skipped")
 
 
 # -- import wger --------------------------------------------------------------------------
@@ -388,7 +451,7 @@ def test_wger_skips_with_reasons_and_counts_per_language(project: Path) -> None:
         summary,
     ), summary
     assert int(summary.split()[0]) == len(written) > 0
-    skipped = lines[:-1]
+    skipped = [line for line in lines[:-1] if not line.startswith("wrote ")]
     assert int(summary.split()[2]) == len(skipped) > 0
     assert all(": skipped: its description has no text" in s for s in skipped)
     assert skipped[0].startswith(f"{CORPUS}: entry ") or skipped[0].startswith("/")
@@ -432,7 +495,7 @@ def test_wger_html_is_parsed_not_pattern_matched(project: Path) -> None:
     (project / "export.json").write_text(json.dumps(export), encoding="utf-8")
     code, out, err = invoke("import", "wger", "export.json", "--out-dir", "w")
     assert code == 0
-    assert err.splitlines() == [
+    assert [line for line in err.splitlines() if not line.startswith("wrote ")] == [
         "export.json: entry 2 (en, 11111111 'Empty'): skipped: its description has no text",
         "1 imported, 1 skipped (en 1 imported, 1 skipped)",
     ]

@@ -164,6 +164,44 @@ def test_one_check_per_bad_fixture() -> None:
         assert checks == {check}, (fixture, checks)
 
 
+def test_a_picture_without_alt_text_is_a_warning_at_the_picture(tmp_path: Path) -> None:
+    """As `validate` warns: a screen reader reading the accessible edition has nothing to
+    say for a picture with no `alt:`, so lint --strict fails on it, at the `image:` value;
+    a picture with `alt:` is not flagged."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), (30, 90, 140)).save(buf, "PNG")
+    (tmp_path / "roll.png").write_bytes(buf.getvalue())
+    good = (LINT / "good.yaml").read_text(encoding="utf-8")
+    steps = "  - Lie on your back on the floor.\n"
+    pictured = tmp_path / "pictured.yaml"
+    pictured.write_text(
+        good.replace(steps, "  - text: Lie on your back on the floor.\n    image: roll.png\n"),
+        encoding="utf-8",
+    )
+    described = tmp_path / "described.yaml"
+    described.write_text(
+        good.replace(steps, "  - text: Lie on your back on the floor.\n    image: {path: "
+                     "roll.png, alt: A person lying on their back on a mat}\n"),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = run("lint", "--strict", display(pictured))
+    assert result.exit_code == 1
+    found = [line for line in result.stdout.splitlines() if ": info: " not in line]
+    assert found == [
+        f"{display(pictured)}:9:12: warning: steps[1].image 'roll.png' has no 'alt' text; "
+        "add 'alt:' saying in words what it shows, for a patient who cannot see it"
+    ]
+    data = json.loads(run("lint", "--format", "json", display(pictured)).stdout)
+    assert [f["check"] for f in data["findings"] if f["level"] == "warning"] == ["alt-text"]
+    ok = run("lint", "--strict", display(described))
+    assert ok.exit_code == 0, ok.stdout
+    assert "0 warning(s), 0 note(s)" in ok.stderr
+
+
 def test_lead_in_words_and_states_are_not_flagged() -> None:
     """'Slowly lift', 'Then hold', 'If it hurts, stop', 'With your back flat, bring' start
     with an action; 'you are seated' is a state, not the passive."""

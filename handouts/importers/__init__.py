@@ -7,7 +7,9 @@
 
 Shared here: the id a title gives, the YAML writer (comments where the importer wants a
 person to look), the check that what is written loads, and the write that never replaces a
-file that is already there.
+file that is already there. A file written inside a project starts with the
+`# yaml-language-server: $schema=...` line that `handouts new` writes (relative to that
+project's .handouts/schema/routine.json), so an editor checks it as the author revises it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ import yaml
 
 from ..errors import DataError, HandoutsError, Problem
 from ..output import shown, write_new
+from ..project import find_root
+from ..scaffold import schema_reference, write_schema_files
+from ..schema import schema_line
 
 MAX_PAGE_BYTES = 256 * 1024
 """A text page is read up to this size (as a routine file is)."""
@@ -130,5 +135,22 @@ def read_text_file(path: Path, limit: int = MAX_PAGE_BYTES) -> str:
 
 
 def write_new_file(path: Path, text: str) -> bool:
-    """Write `path` atomically unless something is already there (then False, untouched)."""
+    """Write `path` atomically unless something is already there (then False, untouched).
+
+    Inside a project (a handouts.yaml in its folder or one above), the file starts with the
+    schema line; `ensure_schema_files` then writes the schema it names."""
+    root = find_root(path.parent)
+    if root is not None:
+        text = schema_line(schema_reference(path, root, "routine")) + "\n" + text
     return write_new(path, text.encode("utf-8"))
+
+
+def ensure_schema_files(written: Sequence[Path]) -> list[Path]:
+    """The schema files of each project a routine was written into, written where missing
+    or out of date (as `handouts new` does); the files it wrote."""
+    roots = sorted({r for r in (find_root(p.parent) for p in written) if r is not None})
+    made: list[Path] = []
+    for root in roots:
+        schemas = write_schema_files(root)
+        made += schemas.created + schemas.updated
+    return made

@@ -551,14 +551,15 @@ def import_page(path: Path, where: str, rid: str | None = None) -> TextImport:
 
 def write_routine(
     page: Path, output: Path | None, routines_dir: Path | None
-) -> tuple[Path, TextImport]:
+) -> tuple[Path, TextImport, list[Path]]:
     """Import `page` and write it to `output`, or to ROUTINES_DIR/ID.yaml; never over a
-    file that is there. Nothing is written when anything is wrong."""
+    file that is there. Nothing is written when anything is wrong. Inside a project the
+    file names the project's routine schema, and the schema files it wrote come last."""
     import re as _re
 
     from ..check import ID_RE
     from ..output import shown
-    from . import write_new_file
+    from . import ensure_schema_files, write_new_file
 
     where = shown(page)
     if output is not None:
@@ -582,4 +583,4 @@ def write_routine(
     if not write_new_file(path, result.yaml):
         hint = "" if output is not None else " (give -o to write the routine elsewhere)"
         raise DataError([Problem(shown(path), 1, 1, f"already exists; not replaced{hint}")])
-    return path, result
+    return path, result, ensure_schema_files([path])

@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import DataError, Problem
 from ..output import shown
 from ..yamlsrc import printable
-from . import check_routine_text, dump, slug, write_new_file
+from . import check_routine_text, dump, ensure_schema_files, slug, write_new_file
 
 __all__ = ["blocks", "routine_fields", "skip_reason", "slug", "to_yaml", "import_entries"]
 
@@ -319,6 +319,7 @@ class Skipped:
 @dataclass
 class WgerImport:
     written: list[Path] = field(default_factory=list)
+    schemas: list[Path] = field(default_factory=list)  # schema files written beside them
     skipped: list[Skipped] = field(default_factory=list)
     imported: Counter[str] = field(default_factory=Counter)  # per language
     not_imported: Counter[str] = field(default_factory=Counter)
@@ -411,6 +412,7 @@ def import_entries(
         else:
             result.skipped.append(Skipped(number, entry, str(reason)))
             result.not_imported[lang] += 1
+    result.schemas = ensure_schema_files(result.written)
     return result
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..check import Text
 from ..model import Routine
+from ..validate import alt_warnings
 from ..yamlsrc import read_yaml
 from .findings import Finding
 from .readability import FORMULA_NAMES, has_ease, has_grade, primary, score
@@ -139,6 +140,7 @@ class RoutineLint:
                 "words.yaml): the action-word, passive-voice and jargon checks were skipped",
             )  # fmt: skip
         self.structure(quick_reference_limit)
+        self.pictures()
         for name in SECTIONS:
             for text in section_texts(self.r, name):
                 self.sentence_checks(name, text)
@@ -211,6 +213,14 @@ class RoutineLint:
                 f"quick reference has {len(self.r.quick_reference)} steps; the pocket card "
                 f"holds {limit} at its full text size",
             )  # fmt: skip
+
+    def pictures(self) -> None:
+        """A picture with no `alt` text, as `validate` warns: a screen reader reading the
+        accessible edition could not say what it shows."""
+        for problem in alt_warnings(self.r):
+            message = problem.message.removeprefix("warning: ")
+            self.add(Finding(problem.path, problem.line, problem.col, "warning", "alt-text",
+                             message))  # fmt: skip
 
     # -- sentences ------------------------------------------------------------------------
     def sentence_checks(self, section: str, text: Text) -> None:
