@@ -1013,6 +1013,16 @@ def load_labels(language: str, layout: Layout) -> dict[str, str]:
     return {k: str(v) for k, v in _labels(language, layout).items()}
 
 
+def labels_language(language: str, layout: Layout) -> str:
+    """The language the printed labels of `language` are really in: `language` when a pack
+    for it is found along the layout's search path (or it is English), else English, the
+    defaults `load_labels` falls back to. The accessible edition tags its page with it, so
+    English headings around an Arabic routine are not read (or laid out) as Arabic."""
+    where = language if isinstance(language, Text) else None
+    primary = _primary(language, where)
+    return language if primary == "en" or label_packs(layout.search).get(primary) else "en"
+
+
 def label_texts(language: str, layout: Layout) -> list[Text]:
     """Every printed label as Text that knows its real file, line and column (a pack's, or
     the layout's own `labels:` section), for glyph checks."""

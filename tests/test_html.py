@@ -177,6 +177,24 @@ def test_a_right_to_left_routine_reads_right_to_left(project: Path) -> None:
     assert "استلق على ظهرك 10 مرات مع foam roller." in page
 
 
+def test_english_labels_around_an_arabic_routine_are_tagged_english(project: Path) -> None:
+    """With no Arabic label pack the headings and the clinic's (English) safety text print
+    in English: the page is English and left to right, and only the routine's own words are
+    Arabic and right to left, so a browser neither reads nor lays the English out as
+    Arabic (a full stop at the wrong end)."""
+    write(
+        project / "data/routines/arabic.yaml",
+        "title: تمرين الظهر\nlanguage: ar\nsteps:\n  - استلق على ظهرك 10 مرات.\n",
+    )
+    assert run("html", "arabic").exit_code == 0
+    t = tree(project / "out/arabic.html")
+    assert t.all("html") == [{"lang": "en", "dir": "ltr"}]
+    assert t.all("h1") == [{"id": "r1-title", "lang": "ar", "dir": "rtl"}]
+    assert {"class": "steps", "lang": "ar", "dir": "rtl"} in t.all("ol")
+    page = (project / "out/arabic.html").read_text(encoding="utf-8")
+    assert '<aside class="safety" role="note">\n<p><strong>' in page  # no lang: English
+
+
 def test_alt_text_comes_from_alt_then_caption_else_the_picture_is_decorative(
     project: Path,
 ) -> None:

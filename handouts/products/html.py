@@ -18,7 +18,7 @@ from ..content import handout_content, plain
 from ..errors import HandoutsError, Problem
 from ..html import Embedded, render_html
 from ..images import image_bytes
-from ..layout import Layout, load_labels
+from ..layout import Layout, labels_language, load_labels
 from ..library import prepare_image
 from ..model import Clinic, Image, Personal, Routine
 from ..output import check_target
@@ -113,7 +113,7 @@ def render_edition(
         personal=personal,
         titles=titles,
         sections=layout.handout.sections,
-        lang=language,
+        lang=labels_language(language, layout),  # the routines' passages carry their own
         title=" \u00b7 ".join(plain(r.title) for r in routines),
         routine_notes=notes,
     )
