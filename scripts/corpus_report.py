@@ -1,7 +1,8 @@
 """Render the whole wger corpus: every entry as a handout and as a wallet card, with the
 shipped font and again with the script fonts installed on this machine as fallbacks, and as
 the accessible HTML edition (which needs no font; a right-to-left entry must come out with
-`dir="rtl"` on the page to count as written).
+`dir="rtl"` on the page, or on the routine's own passages when the labels are English,
+to count as written).
 
     python scripts/corpus_report.py [--limit N] [--corpus FILE.json] [--write docs/corpus-report.md]
 
@@ -88,8 +89,9 @@ def run(entries: list[dict[str, object]], folder: Path) -> dict[str, object]:
                 if edition == "html":
                     html, _ = render_edition([routine], layouts["handout"], clinic,
                                              Personal(), {}, routine.language)  # fmt: skip
-                    if lang in RTL and not re.search(rb'<html lang="[^"]*" dir="rtl">', html):
-                        stats[lang]['html refused: page not marked dir="rtl"'] += 1
+                    rtl = rb'<(?:html|h1)[^>]* lang="[^"]*" dir="rtl">'
+                    if lang in RTL and not re.search(rtl, html):
+                        stats[lang]['html refused: text not marked dir="rtl"'] += 1
                         continue
                 elif edition.startswith("handout"):
                     render_handout_pdf([routine], layouts[edition], clinic, Personal(), {})
