@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -235,6 +236,45 @@ def _register(path: str, name: str) -> frozenset[int]:
     return covered
 
 
+# Registered name -> font file, for faces whose coverage is known from fonts/coverage.json:
+# ReportLab reads such a file (50 ms for a DejaVu face) only when a document first asks for
+# the name, so a handout without emphasis never reads the italic faces. The PDF is the same:
+# a face is embedded only where it is drawn.
+_WHEN_USED: dict[str, str] = {}
+_WHEN_USED_LOCK = threading.Lock()
+
+
+def _register_when_used(path: str, name: str) -> frozenset[int]:
+    """The code points the file draws; registered now unless its coverage is shipped (a file
+    not in fonts/coverage.json is read now, so a broken font is reported before printing)."""
+    known = _shipped_coverage().get(_digest(path))
+    if known is None:
+        return _register(path, name)
+    with _WHEN_USED_LOCK:
+        _install_lookup()
+        _WHEN_USED.setdefault(name, path)
+    return known
+
+
+@cache
+def _install_lookup() -> None:
+    """Let ReportLab's font lookup register a face of _WHEN_USED the first time it is asked
+    for (pdfmetrics.getFont calls findFontAndRegister for a name it does not know)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    standard = pdfmetrics.findFontAndRegister
+
+    def find(font_name: str) -> Any:
+        path = _WHEN_USED.get(str(font_name))
+        if path is None:
+            return standard(font_name)
+        with _WHEN_USED_LOCK:
+            _register(path, str(font_name))
+        return pdfmetrics._fonts[str(font_name)]
+
+    pdfmetrics.findFontAndRegister = find
+
+
 def _fix_private_codes(font: Any) -> None:
     """Give every glyph that no character maps to (conjuncts, half forms) its private-use
     code now, in glyph order, before anything is shaped with the font.
@@ -273,7 +313,7 @@ def load_fonts(files: FontFiles) -> FontSet:
     # The file's own digest too: two faces whose files share a name (a/Face.ttf, b/Face.ttf)
     # must not register under one name; one file serving two faces registers once.
     names = [f"H-{Path(f).stem}-{_digest(f)[:8]}-{family[:8]}" for f in faces]
-    covers = [_register(f, n) for f, n in zip(faces, names, strict=True)]
+    covers = [_register_when_used(f, n) for f, n in zip(faces, names, strict=True)]
     regular, bold, italic, bold_italic = names
     for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
         addMapping(regular, b, i, face)
@@ -281,7 +321,7 @@ def load_fonts(files: FontFiles) -> FontSet:
     fallbacks = []
     for f in files.fallback:
         name = f"H-{Path(f).stem}-{_digest(f)[:12]}"
-        fallbacks.append((name, _register(f, name)))
+        fallbacks.append((name, _register_when_used(f, name)))
         for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no bold or italic: the face serves
             addMapping(name, b, i, name)
     covered = main.union(*(cov for _, cov in fallbacks))
