@@ -104,7 +104,12 @@ class BookletTarget:
                 rendered.pages, *layout.page.size, *sheet, creep_per_sheet=layout.booklet.creep
             )
             result.pdfs[self.printing] = impose(
-                rendered.pdf, plan, sheet, Marks(crop=True, fold=True), duplex="short"
+                rendered.pdf,
+                plan,
+                sheet,
+                Marks(crop=True, fold=True),
+                duplex="short",
+                document=rendered.document,
             )
         return result
 

@@ -242,6 +242,10 @@ def _register(path: str, name: str) -> frozenset[int]:
 # a face is embedded only where it is drawn.
 _WHEN_USED: dict[str, str] = {}
 _WHEN_USED_LOCK = threading.Lock()
+# Face name -> the bold/italic mappings (addMapping's arguments, in order) of the families it
+# belongs to. ReportLab maps a TrueType font's four styles to itself when it is registered,
+# so a face registered late has its families' mappings put back after it.
+_MAPPINGS: dict[str, list[tuple[str, int, int, str]]] = {}
 
 
 def _register_when_used(path: str, name: str) -> frozenset[int]:
@@ -268,8 +272,12 @@ def _install_lookup() -> None:
         path = _WHEN_USED.get(str(font_name))
         if path is None:
             return standard(font_name)
+        from reportlab.lib.fonts import addMapping
+
         with _WHEN_USED_LOCK:
             _register(path, str(font_name))
+            for mapping in _MAPPINGS.get(str(font_name), ()):
+                addMapping(*mapping)
         return pdfmetrics._fonts[str(font_name)]
 
     pdfmetrics.findFontAndRegister = find
@@ -298,6 +306,18 @@ def _fix_private_codes(font: Any) -> None:
 PRIVATE_GLYPHS = 4000
 
 
+def _remember_mappings(mappings: list[tuple[str, int, int, str]]) -> None:
+    """Apply a family's mappings now and again whenever one of its faces registers late."""
+    from reportlab.lib.fonts import addMapping
+
+    with _WHEN_USED_LOCK:
+        for mapping in mappings:
+            addMapping(*mapping)
+        for face in {m[3] for m in mappings} | {m[0] for m in mappings}:
+            known = _MAPPINGS.setdefault(face, [])
+            known += [m for m in mappings if m not in known]
+
+
 def load_fonts(files: FontFiles) -> FontSet:
     """Register a job's fonts in this process and return their names.
 
@@ -306,8 +326,6 @@ def load_fonts(files: FontFiles) -> FontSet:
     keyed by the regular face's name, so two families sharing a regular face cannot replace
     each other's bold), each fallback under a name derived from its own file.
     """
-    from reportlab.lib.fonts import addMapping
-
     faces = (files.regular, files.bold, files.italic, files.bold_italic)
     family = hashlib.sha256("".join(_digest(f) for f in faces).encode()).hexdigest()
     # The file's own digest too: two faces whose files share a name (a/Face.ttf, b/Face.ttf)
@@ -315,15 +333,18 @@ def load_fonts(files: FontFiles) -> FontSet:
     names = [f"H-{Path(f).stem}-{_digest(f)[:8]}-{family[:8]}" for f in faces]
     covers = [_register_when_used(f, n) for f, n in zip(faces, names, strict=True)]
     regular, bold, italic, bold_italic = names
-    for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
-        addMapping(regular, b, i, face)
+    family_map = [
+        (regular, b, i, face)
+        for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic))
+    ]
+    _remember_mappings(family_map)
     main = frozenset.intersection(*covers)
     fallbacks = []
     for f in files.fallback:
         name = f"H-{Path(f).stem}-{_digest(f)[:12]}"
         fallbacks.append((name, _register_when_used(f, name)))
-        for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no bold or italic: the face serves
-            addMapping(name, b, i, name)
+        # no bold or italic: the face serves
+        _remember_mappings([(name, b, i, name) for b, i in ((0, 0), (1, 0), (0, 1), (1, 1))])
     covered = main.union(*(cov for _, cov in fallbacks))
     shaping = can_shape() and not covered.isdisjoint(_SHAPED_CODES)
     if shaping:
