@@ -231,9 +231,30 @@ def _register(path: str, name: str) -> frozenset[int]:
         raise RenderError([Problem(path, 1, 1, f"cannot use font: {exc}")]) from None
     pdfmetrics.registerFont(font)
     covered = frozenset(font.face.charToGlyph)
-    if can_shape():
-        _fix_private_codes(font)
+    with _WHEN_USED_LOCK:
+        _REGISTERED.append(font)
+        if _SHAPING_STARTED:
+            _fix_private_codes(font)
     return covered
+
+
+# Every font _register made, and whether a job that shapes has started in this process: only
+# then is each font given its private codes (see _fix_private_codes), so a Latin job never
+# builds HarfBuzz faces (~10 ms for each DejaVu face).
+_REGISTERED: list[Any] = []
+_SHAPING_STARTED = False
+
+
+def _start_shaping() -> None:
+    """Fix every registered font's private codes, once per process, before anything is
+    shaped (fonts registered later are fixed as they register)."""
+    global _SHAPING_STARTED
+    with _WHEN_USED_LOCK:
+        if _SHAPING_STARTED:
+            return
+        for font in _REGISTERED:
+            _fix_private_codes(font)
+        _SHAPING_STARTED = True
 
 
 # Registered name -> font file, for faces whose coverage is known from fonts/coverage.json:
@@ -241,7 +262,7 @@ def _register(path: str, name: str) -> frozenset[int]:
 # the name, so a handout without emphasis never reads the italic faces. The PDF is the same:
 # a face is embedded only where it is drawn.
 _WHEN_USED: dict[str, str] = {}
-_WHEN_USED_LOCK = threading.Lock()
+_WHEN_USED_LOCK = threading.RLock()
 # Face name -> the bold/italic mappings (addMapping's arguments, in order) of the families it
 # belongs to. ReportLab maps a TrueType font's four styles to itself when it is registered,
 # so a face registered late has its families' mappings put back after it.
@@ -346,8 +367,9 @@ def load_fonts(files: FontFiles) -> FontSet:
         # no bold or italic: the face serves
         _remember_mappings([(name, b, i, name) for b, i in ((0, 0), (1, 0), (0, 1), (1, 1))])
     covered = main.union(*(cov for _, cov in fallbacks))
-    shaping = can_shape() and not covered.isdisjoint(_SHAPED_CODES)
+    shaping = not covered.isdisjoint(_SHAPED_CODES) and can_shape()
     if shaping:
+        _start_shaping()
         _harfbuzz_defaults()
     return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main, shaping)
 
