@@ -26,7 +26,6 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -53,6 +52,10 @@ class Cacheable(Protocol):
 
 
 def _version(dist: str) -> str:
+    # Imported here: importlib.metadata (and the email package under it) costs ~10 ms, and
+    # a single handout, which imports this module for its inputs, never asks for a version.
+    from importlib import metadata
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.annotations import Link
@@ -243,8 +243,13 @@ def impose(
     sheet_size: tuple[float, float],
     marks: Marks = Marks(),
     duplex: Flip | None = None,
+    document: PdfReader | PdfWriter | None = None,
 ) -> bytes:
     """Sheets for `plan`: one output page per SheetSide, `sheet_size` each.
+
+    `document` is `source` already in memory (the writer join_parts wrote it with, see
+    Joined.document): its pages are copied from there instead of parsing `source` again,
+    with the same bytes as a result.
 
     Each placed page of `source` lands by its trim box (TrimBox, else MediaBox), shows
     `marks.bleed` beyond it and nothing further. `duplex` "long" or "short" asks the
@@ -253,7 +258,7 @@ def impose(
     """
     if marks.bleed < 0:
         raise ValueError("bleed cannot be negative")
-    reader = PdfReader(io.BytesIO(source))
+    reader = document if document is not None else PdfReader(io.BytesIO(source))
     n_pages = len(reader.pages)
     writer = PdfWriter()
     width, height = sheet_size
@@ -292,11 +297,12 @@ def impose(
         edge = "/DuplexFlipLongEdge" if duplex == "long" else "/DuplexFlipShortEdge"
         prefs[NameObject("/Duplex")] = NameObject(edge)
     writer._root_object[NameObject("/ViewerPreferences")] = prefs
-    if reader.metadata:
+    metadata = reader.metadata
+    if metadata:
         writer.add_metadata(
             {
                 k: str(v)
-                for k, v in reader.metadata.items()
+                for k, v in metadata.items()
                 if k in ("/Title", "/Author", "/Subject", "/Creator")
             }
         )
@@ -337,6 +343,9 @@ class LinkSpot:
 class Joined:
     pdf: bytes
     part_pages: tuple[int, ...]
+    # The writer that wrote `pdf`, its pages still in memory: impose(document=...) copies
+    # them from here rather than parsing `pdf` again (in process only; never pickled).
+    document: PdfWriter | None = field(default=None, compare=False, repr=False)
 
 
 LABEL_STYLES = {"roman": PageLabelStyle.LOWERCASE_ROMAN, "decimal": PageLabelStyle.DECIMAL}
@@ -431,4 +440,4 @@ def join_parts(
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     out = io.BytesIO()
     writer.write(out)
-    return Joined(out.getvalue(), counts)
+    return Joined(out.getvalue(), counts, writer)

@@ -538,6 +538,8 @@ class Rendered:
     starts: dict[str, int]  # routine id -> 0-based page index of its first occurrence
     pages: int
     occurrences: tuple[int, ...] = ()  # each occurrence's 0-based page index, in order
+    # `pdf` as the pypdf writer that wrote it (imposition copies its pages; in process only)
+    document: Any = field(default=None, compare=False, repr=False)
 
 
 def render_booklet(
@@ -609,4 +611,6 @@ def join(
     for i, routine in enumerate(job.routines):
         starts.setdefault(routine.id, at[i])
     occurrences = tuple(at[i] for i in range(len(job.routines)))
-    return Rendered(joined.pdf, n_front, starts, sum(joined.part_pages), occurrences)
+    return Rendered(
+        joined.pdf, n_front, starts, sum(joined.part_pages), occurrences, joined.document
+    )

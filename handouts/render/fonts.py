@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -230,9 +231,77 @@ def _register(path: str, name: str) -> frozenset[int]:
         raise RenderError([Problem(path, 1, 1, f"cannot use font: {exc}")]) from None
     pdfmetrics.registerFont(font)
     covered = frozenset(font.face.charToGlyph)
-    if can_shape():
-        _fix_private_codes(font)
+    with _WHEN_USED_LOCK:
+        _REGISTERED.append(font)
+        if _SHAPING_STARTED:
+            _fix_private_codes(font)
     return covered
+
+
+# Every font _register made, and whether a job that shapes has started in this process: only
+# then is each font given its private codes (see _fix_private_codes), so a Latin job never
+# builds HarfBuzz faces (~10 ms for each DejaVu face).
+_REGISTERED: list[Any] = []
+_SHAPING_STARTED = False
+
+
+def _start_shaping() -> None:
+    """Fix every registered font's private codes, once per process, before anything is
+    shaped (fonts registered later are fixed as they register)."""
+    global _SHAPING_STARTED
+    with _WHEN_USED_LOCK:
+        if _SHAPING_STARTED:
+            return
+        for font in _REGISTERED:
+            _fix_private_codes(font)
+        _SHAPING_STARTED = True
+
+
+# Registered name -> font file, for faces whose coverage is known from fonts/coverage.json:
+# ReportLab reads such a file (50 ms for a DejaVu face) only when a document first asks for
+# the name, so a handout without emphasis never reads the italic faces. The PDF is the same:
+# a face is embedded only where it is drawn.
+_WHEN_USED: dict[str, str] = {}
+_WHEN_USED_LOCK = threading.RLock()
+# Face name -> the bold/italic mappings (addMapping's arguments, in order) of the families it
+# belongs to. ReportLab maps a TrueType font's four styles to itself when it is registered,
+# so a face registered late has its families' mappings put back after it.
+_MAPPINGS: dict[str, list[tuple[str, int, int, str]]] = {}
+
+
+def _register_when_used(path: str, name: str) -> frozenset[int]:
+    """The code points the file draws; registered now unless its coverage is shipped (a file
+    not in fonts/coverage.json is read now, so a broken font is reported before printing)."""
+    known = _shipped_coverage().get(_digest(path))
+    if known is None:
+        return _register(path, name)
+    with _WHEN_USED_LOCK:
+        _install_lookup()
+        _WHEN_USED.setdefault(name, path)
+    return known
+
+
+@cache
+def _install_lookup() -> None:
+    """Let ReportLab's font lookup register a face of _WHEN_USED the first time it is asked
+    for (pdfmetrics.getFont calls findFontAndRegister for a name it does not know)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    standard = pdfmetrics.findFontAndRegister
+
+    def find(font_name: str) -> Any:
+        path = _WHEN_USED.get(str(font_name))
+        if path is None:
+            return standard(font_name)
+        from reportlab.lib.fonts import addMapping
+
+        with _WHEN_USED_LOCK:
+            _register(path, str(font_name))
+            for mapping in _MAPPINGS.get(str(font_name), ()):
+                addMapping(*mapping)
+        return pdfmetrics._fonts[str(font_name)]
+
+    pdfmetrics.findFontAndRegister = find
 
 
 def _fix_private_codes(font: Any) -> None:
@@ -258,6 +327,18 @@ def _fix_private_codes(font: Any) -> None:
 PRIVATE_GLYPHS = 4000
 
 
+def _remember_mappings(mappings: list[tuple[str, int, int, str]]) -> None:
+    """Apply a family's mappings now and again whenever one of its faces registers late."""
+    from reportlab.lib.fonts import addMapping
+
+    with _WHEN_USED_LOCK:
+        for mapping in mappings:
+            addMapping(*mapping)
+        for face in {m[3] for m in mappings} | {m[0] for m in mappings}:
+            known = _MAPPINGS.setdefault(face, [])
+            known += [m for m in mappings if m not in known]
+
+
 def load_fonts(files: FontFiles) -> FontSet:
     """Register a job's fonts in this process and return their names.
 
@@ -266,27 +347,29 @@ def load_fonts(files: FontFiles) -> FontSet:
     keyed by the regular face's name, so two families sharing a regular face cannot replace
     each other's bold), each fallback under a name derived from its own file.
     """
-    from reportlab.lib.fonts import addMapping
-
     faces = (files.regular, files.bold, files.italic, files.bold_italic)
     family = hashlib.sha256("".join(_digest(f) for f in faces).encode()).hexdigest()
     # The file's own digest too: two faces whose files share a name (a/Face.ttf, b/Face.ttf)
     # must not register under one name; one file serving two faces registers once.
     names = [f"H-{Path(f).stem}-{_digest(f)[:8]}-{family[:8]}" for f in faces]
-    covers = [_register(f, n) for f, n in zip(faces, names, strict=True)]
+    covers = [_register_when_used(f, n) for f, n in zip(faces, names, strict=True)]
     regular, bold, italic, bold_italic = names
-    for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
-        addMapping(regular, b, i, face)
+    family_map = [
+        (regular, b, i, face)
+        for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic))
+    ]
+    _remember_mappings(family_map)
     main = frozenset.intersection(*covers)
     fallbacks = []
     for f in files.fallback:
         name = f"H-{Path(f).stem}-{_digest(f)[:12]}"
-        fallbacks.append((name, _register(f, name)))
-        for b, i in ((0, 0), (1, 0), (0, 1), (1, 1)):  # no bold or italic: the face serves
-            addMapping(name, b, i, name)
+        fallbacks.append((name, _register_when_used(f, name)))
+        # no bold or italic: the face serves
+        _remember_mappings([(name, b, i, name) for b, i in ((0, 0), (1, 0), (0, 1), (1, 1))])
     covered = main.union(*(cov for _, cov in fallbacks))
-    shaping = can_shape() and not covered.isdisjoint(_SHAPED_CODES)
+    shaping = not covered.isdisjoint(_SHAPED_CODES) and can_shape()
     if shaping:
+        _start_shaping()
         _harfbuzz_defaults()
     return FontSet(regular, bold, italic, bold_italic, covered, tuple(fallbacks), main, shaping)
 
