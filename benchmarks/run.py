@@ -146,7 +146,7 @@ class Bench:
         self.repeat = repeat
         self.env = child_env(scratch)
         self.rows: list[tuple[str, float, str, float, float]] = []
-        self.cpu: dict[str, float] = {}  # case -> median ratio of CPU seconds
+        self.cpu: dict[tuple[str, str], float] = {}  # (case, peer) -> median CPU ratio
 
     def pair(
         self, name: str, a: Sequence[str], peer: str, b: Sequence[str], cwd: Path,
@@ -164,7 +164,7 @@ class Bench:
         ratio = statistics.median(x[0] / y[0] for x, y in zip(ra, rb, strict=True))
         cpu = statistics.median(x[2] / y[2] for x, y in zip(ra, rb, strict=True) if y[2])
         self.rows.append((name, ma, peer, mb, ratio))
-        self.cpu[name] = cpu
+        self.cpu[name, peer] = cpu
         print(f"{name:<44} {ma:8.3f} s | {peer:<34} {mb:8.3f} s | ratio {ratio:5.2f} "
               f"| cpu ratio {cpu:5.2f}", flush=True)
         return ra, rb
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float
         print("| case | handouts | against | peer | ratio | CPU ratio |")
         print("| --- | --- | --- | --- | --- | --- |")
         for name, ma, peer, mb, ratio in bench.rows:
-            cpu = f"{bench.cpu[name]:.2f}" if name in bench.cpu else ""
+            cpu = f"{bench.cpu[name, peer]:.2f}" if (name, peer) in bench.cpu else ""
             print(f"| {name} | {ma:.3f} s | {peer} | {mb:.3f} s | {ratio:.2f} | {cpu} |")
         for n, ma, mb in memory:
             print(f"| peak memory, {n}-routine booklet | {ma:.0f} MiB | bare platypus | "
