@@ -263,9 +263,11 @@ class Section:
 
     def safety(self, part: c.Safety) -> list[Flowable]:
         """The clinic's 'stop and call us' box, and its disclaimer in small print."""
-        small = [self.p(part.disclaimer, self.s.small)] if part.disclaimer else []
         if part.text is None:
-            return small
+            return [self.p(part.disclaimer, self.s.small)] if part.disclaimer else []
+        # under the box, a little air: the disclaimer is not part of the warning
+        below = ParagraphStyle("disclaimer", parent=self.s.small, spaceBefore=self.s.small.fontSize)
+        small = [self.p(part.disclaimer, below)] if part.disclaimer else []
         box = self.table(
             [[self.p(part.text, self.s.body)]],
             [self.width],
