@@ -143,30 +143,37 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return replace_atomically(path, data)
 
 
+@contextmanager
+def _beside(path: Path, data: bytes) -> Iterator[str]:
+    """A finished temporary file in `path`'s folder holding `data` (flushed, synced, with
+    ordinary permissions), for the caller to rename or link to `path`; removed afterwards
+    if it is still there."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), _file_mode())
+            os.fsync(fh.fileno())
+        yield tmp
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass  # renamed to `path`, or never made
+
+
 def replace_atomically(path: Path, data: bytes) -> Path:
     """A temporary file beside `path`, flushed, then renamed over it, with stop signals held:
     a reader sees the old file or the new one. For outputs, after `check_target`."""
     with _signals_held():
-        tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fchmod(fh.fileno(), _file_mode())
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-            tmp = None
+            with _beside(path, data) as tmp:
+                os.replace(tmp, path)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise _refuse(path, f"cannot write: {reason}") from None
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
     return path
 
 
@@ -184,23 +191,11 @@ def write_new(path: Path, data: bytes) -> bool:
     if os.path.lexists(path):
         return False
     with _signals_held():
-        tmp: str | None = None
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fchmod(fh.fileno(), _file_mode())
-                os.fsync(fh.fileno())
-            os.link(tmp, path)
+            with _beside(path, data) as tmp:
+                os.link(tmp, path)
         except FileExistsError:
             return False
         except OSError as exc:
             raise _refuse(path, f"cannot write: {exc.strerror or exc}") from None
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
     return True

@@ -95,7 +95,18 @@ class HandoutTarget:
         return Result({self.path: made.pdf}, list(made.warnings), made.pages)
 
 
-def plan(project: Project, request: HandoutRequest) -> HandoutTarget:
+@dataclass(frozen=True)
+class Placed:
+    """What a handout request resolves to: its routines, layout and language, and the file
+    the printed handout goes to (the accessible edition sits beside it)."""
+
+    routines: tuple[Routine, ...]
+    layout: Layout
+    language: str
+    path: Path
+
+
+def placed(project: Project, request: HandoutRequest) -> Placed:
     routines = tuple(project.routines(request.refs))
     layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
     checked_language(request.language, layout)
@@ -121,5 +132,12 @@ def plan(project: Project, request: HandoutRequest) -> HandoutTarget:
         path = project.out_dir / "patients" / folder / name
     else:
         path = project.out_dir / name
-    checked_outputs([path])
-    return HandoutTarget(project, routines, layout, language, personal, path)
+    return Placed(routines, layout, language, path)
+
+
+def plan(project: Project, request: HandoutRequest) -> HandoutTarget:
+    where = placed(project, request)
+    checked_outputs([where.path])
+    return HandoutTarget(
+        project, where.routines, where.layout, where.language, request.personal, where.path
+    )

@@ -24,9 +24,9 @@ from ..model import Clinic, Image, Personal, Routine
 from ..output import check_target
 from ..program import Program
 from ..project import Project
-from ..targets import html_name, patient_folder, tagged_name
-from .common import Result, checked_language
-from .handout import handout_name, is_personal
+from ..targets import html_name, tagged_name
+from .common import Result
+from .handout import HandoutRequest, placed
 from .program import ProgramRequest, plan_program
 
 HTML = (".html",)
@@ -215,35 +215,16 @@ def checked_html(paths: Sequence[Path], pdf: Path | None) -> None:
 def plan(project: Project, request: HtmlRequest) -> HtmlTarget:
     """`handouts html`: the same routines, layout, language and patient as `handouts handout`
     would print, as the accessible edition beside that PDF."""
-    routines = tuple(project.routines(request.refs))
-    layout = project.layout_of_kind(request.layout or project.settings.handout_layout, "handout")
-    checked_language(request.language, layout)
-    language = request.language or routines[0].language
-    personal = request.personal
-    name = handout_name(project, routines, layout, language)
-    if request.output is not None:
-        path = request.output
-    elif is_personal(personal):
-        if personal.patient is None:
-            raise HandoutsError(
-                [
-                    Problem(
-                        "<--patient>",
-                        1,
-                        1,
-                        "a note, clinician or date is for one patient: give --patient NAME "
-                        "too (or -o FILE)",
-                    )
-                ]
-            )
-        path = project.out_dir / "patients" / patient_folder(str(personal.patient), "") / name
-        path = path.with_name(html_name(name))
-    else:
-        path = project.out_dir / html_name(name)
+    asked = HandoutRequest(
+        request.refs, request.layout, request.language, request.personal, request.output
+    )
+    where = placed(project, asked)
+    routines, layout, language = where.routines, where.layout, where.language
+    path = where.path if request.output else where.path.with_name(html_name(where.path.name))
     tagged = path.with_name(tagged_name(path.name.removesuffix(".html"))) if request.pdf else None
     checked_html([path], tagged)
     ids = "+".join(r.id for r in routines)
-    return HtmlTarget(project, routines, layout, language, personal, path, (), tagged,
+    return HtmlTarget(project, routines, layout, language, request.personal, path, (), tagged,
                       f"accessible edition {ids}")  # fmt: skip
 
 
