@@ -196,31 +196,6 @@ FirstPage = Callable[[int], int]
 (in a worker process it waits until the parts before it are set)."""
 
 
-def _furnished_canvas(draw: Callable[[Canvas, int], None], first_page: FirstPage) -> type[Canvas]:
-    """A canvas that draws each page's running parts (page number, header) once the part is
-    set and its first body page number known: the layout never depends on that number."""
-
-    class _Furnished(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            first = first_page(len(self._pages))
-            for number, state in enumerate(self._pages, start=first):
-                self.__dict__.update(state)
-                draw(self, number)
-                Canvas.showPage(self)
-            self._pages.clear()
-            Canvas.save(self)
-
-    return _Furnished
-
-
 def render_part(
     job: BookletJob, styles: Styles, routines: range, last: bool, first_page: FirstPage
 ) -> Part:
@@ -282,7 +257,9 @@ def render_part(
         1,
         "a part of a routine is taller than a booklet page and cannot be split",
     )
-    data = build_pdf(_doc(job, meta, fonts), story, _furnished_canvas(draw, numbered), where)
+    data = build_pdf(
+        _doc(job, meta, fonts), story, numbered_canvas(lambda c, n, _: draw(c, n), numbered), where
+    )
     return Part(data, pages[0], record)
 
 

@@ -170,8 +170,12 @@ PageDrawer = Callable[[Canvas, int, int], None]
 """Draws running parts of page `n` of `total` (footer, header)."""
 
 
-def numbered_canvas(draw: PageDrawer) -> type[Canvas]:
-    """A canvas class that knows the page count when it draws each page's running parts."""
+def numbered_canvas(
+    draw: PageDrawer, first_page: Callable[[int], int] | None = None
+) -> type[Canvas]:
+    """A canvas class that knows the page count when it draws each page's running parts.
+    `first_page`, told that count, gives the first page's number (default 1): a booklet's
+    part learns it once the parts before it are set; the layout never depends on it."""
 
     class _Numbered(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -184,10 +188,12 @@ def numbered_canvas(draw: PageDrawer) -> type[Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
+            first = 1 if first_page is None else first_page(total)
+            for number, state in enumerate(self._pages, start=first):
                 self.__dict__.update(state)
                 draw(self, number, total)
                 Canvas.showPage(self)
+            self._pages.clear()
             Canvas.save(self)
 
     return _Numbered
