@@ -41,7 +41,7 @@ from .output import shown
 from .products.program import ProgramRequest, ProgramTarget, plan_program
 from .program import PROGRAM_KEYS, Program, program_from
 from .project import Project
-from .yamlsrc import Node, did_you_mean, parse_yaml
+from .yamlsrc import Node, did_you_mean, first_bad_utf8, parse_yaml
 
 if TYPE_CHECKING:
     from .build import Made
@@ -108,9 +108,7 @@ def read_export(path: Path) -> tuple[str, Export]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        line, col = first_bad_utf8(data, exc)
         raise DataError([Problem(where, line, col, "not UTF-8 text; save it as UTF-8")]) from None
     return where, (_read_csv(where, text) if suffix == ".csv" else _read_jsonl(where, text))
 

@@ -205,10 +205,12 @@ class _Refused(Exception):
         self.message = message
 
 
-def _first_bad_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
+def first_bad_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
+    """Line and column of the first byte that is not UTF-8, the column counted in characters
+    as every other column handouts reports (YAML's, the batch export's, an imported page's)."""
     before = data[: exc.start]
     line = before.count(b"\n") + 1
-    col = exc.start - (before.rfind(b"\n") + 1) + 1
+    col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
     return line, col
 
 
@@ -295,7 +297,7 @@ def parse_yaml(data: bytes, shown: str, path: Path | None = None) -> Source:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, col = _first_bad_utf8(data, exc)
+        line, col = first_bad_utf8(data, exc)
         problem = Problem(shown, line, col, "not UTF-8 text; save the file as UTF-8")
         raise DataError([problem]) from None
     problems = [

@@ -28,6 +28,7 @@ from ..output import shown, write_new
 from ..project import find_root
 from ..scaffold import schema_reference, write_schema_files
 from ..schema import schema_line
+from ..yamlsrc import first_bad_utf8
 
 MAX_PAGE_BYTES = 256 * 1024
 """A text page is read up to this size (as a routine file is)."""
@@ -125,9 +126,7 @@ def read_text_file(path: Path, limit: int = MAX_PAGE_BYTES) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        line, col = first_bad_utf8(data, exc)
         raise refuse("not UTF-8 text; save the file as UTF-8", line, col) from None
     if "\x00" in text:
         raise refuse("is not a text file (it holds NUL bytes)")
