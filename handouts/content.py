@@ -14,7 +14,7 @@ column) and carry the author's `*emphasis*` and `**strong**` markup; labels are 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -400,5 +400,18 @@ def handout_content(
 
 
 def plain(text: str) -> str:
-    """The words without the author's markup asterisks."""
+    """The words without the author's markup asterisks (as they print; for metadata and
+    checks)."""
     return EMPH.sub(r"\1", STRONG.sub(r"\1", text))
+
+
+def spans(pattern: re.Pattern[str], text: str, inner: Callable[[str], str], tag: str) -> str:
+    """`text` with each match of the markup `pattern` wrapped in `<tag>`, every piece inside
+    and between passed through `inner` (which escapes it): the PDF's paragraph markup and
+    the HTML both write the author's `*x*` and `**x**` this way."""
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out += [inner(text[pos : m.start()]), f"<{tag}>{inner(m.group(1))}</{tag}>"]
+        pos = m.end()
+    out.append(inner(text[pos:]))
+    return "".join(out)

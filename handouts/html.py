@@ -15,8 +15,7 @@ Stdlib only: the output is the same bytes for the same input.
 from __future__ import annotations
 
 import base64
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -149,18 +148,9 @@ def inline(text: str, emphasis: str = "italic") -> str:
         return escape(part, quote=False)
 
     def emph(part: str) -> str:
-        return _spans(c.EMPH, part, leaf, "em")
+        return c.spans(c.EMPH, part, leaf, "em")
 
-    return _spans(c.STRONG, text, emph, "strong").replace("\n", "<br>")
-
-
-def _spans(pattern: re.Pattern[str], text: str, inner: Callable[[str], str], tag: str) -> str:
-    out, pos = [], 0
-    for m in pattern.finditer(text):
-        out += [inner(text[pos : m.start()]), f"<{tag}>{inner(m.group(1))}</{tag}>"]
-        pos = m.end()
-    out.append(inner(text[pos:]))
-    return "".join(out)
+    return c.spans(c.STRONG, text, emph, "strong").replace("\n", "<br>")
 
 
 def plain_label(text: str) -> str:

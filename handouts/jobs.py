@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from .booklet import Booklet
 from .check import Text
+from .content import plain
 from .layout import Layout, label_texts, load_labels
 from .library import prepare_image
 from .model import Clinic, Image, Personal, Routine
 from .render.common import Meta, Picture, picture_key
 from .render.fonts import FontFiles, check_glyphs, layout_font_files, load_fonts
 from .render.handout import HandoutJob
-from .render.text import plain
 from .render.tracking import Tracking
 
 if TYPE_CHECKING:  # imported where a job is made: a handout needs neither (nor pypdf)

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from handouts.content import plain
 from handouts.errors import HandoutsError
 from handouts.layout import load_layout
 from handouts.library import load_routine
@@ -24,7 +25,6 @@ from handouts.products import booklet, program
 from handouts.products.card import render_card_pdf
 from handouts.products.handout import render_handout_pdf
 from handouts.project import open_project
-from handouts.render.text import plain
 
 from .strategies import clean_routine, routine, text
 

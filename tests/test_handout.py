@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from handouts.content import plain
 from handouts.layout import PAGE_SIZES
 from handouts.library import load_routine
-from handouts.render.text import plain
 
 from .conftest import SEED, glyphs, missing_in_order, pdf_text, run, words, write
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,11 +13,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from ..check import Text
+from ..content import EMPH, STRONG, spans
 from ..errors import Problem, RenderError
 from .fonts import FontSet, glyph_problems, needs_shaping
-
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
-_EMPH = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
 
 
 def escape(text: str) -> str:
@@ -43,18 +40,9 @@ def markup(text: str, *, emphasis: str = "italic", fallback: FontsFor | None = N
         return _with_fallback(part, fallback) if fallback else escape(part)
 
     def emph(part: str) -> str:
-        return _spans(_EMPH, part, leaf, tag)
+        return spans(EMPH, part, leaf, tag)
 
-    return _spans(_STRONG, text, emph, "b").replace("\n", "<br/>")
-
-
-def _spans(pattern: re.Pattern[str], text: str, inner: Callable[[str], str], tag: str) -> str:
-    out, pos = [], 0
-    for m in pattern.finditer(text):
-        out += [inner(text[pos : m.start()]), f"<{tag}>{inner(m.group(1))}</{tag}>"]
-        pos = m.end()
-    out.append(inner(text[pos:]))
-    return "".join(out)
+    return spans(STRONG, text, emph, "b").replace("\n", "<br/>")
 
 
 def _with_fallback(text: str, fallback: FontsFor) -> str:
@@ -75,11 +63,6 @@ def _with_fallback(text: str, fallback: FontsFor) -> str:
         run.append(ch)
     flush()
     return "".join(out)
-
-
-def plain(text: str) -> str:
-    """The words as they print, markup asterisks removed (for metadata and checks)."""
-    return _EMPH.sub(r"\1", _STRONG.sub(r"\1", text))
 
 
 Align = Literal["left", "right", "centre"]
