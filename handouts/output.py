@@ -22,6 +22,8 @@ from .yamlsrc import printable
 
 SUFFIXES = (".pdf",)
 """What handouts writes. Anything else named as an output is refused before rendering."""
+HTML_SUFFIXES = (".html",)
+"""The accessible edition's files, accepted where a product asks for them."""
 
 MAGIC = {".pdf": b"%PDF-", ".html": b"<!DOCTYPE html>\n<!-- made by handouts"}
 """How an existing file shows it is one of ours to replace (an HTML file of the accessible
@@ -139,7 +141,7 @@ def _signals_held() -> Iterator[None]:
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
     html = path.suffix.lower() == ".html"
-    check_target(path, (".html",) if html and data.startswith(MAGIC[".html"]) else SUFFIXES)
+    check_target(path, HTML_SUFFIXES if html and data.startswith(MAGIC[".html"]) else SUFFIXES)
     return replace_atomically(path, data)
 
 

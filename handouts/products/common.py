@@ -8,15 +8,16 @@ from pathlib import Path
 
 from ..errors import HandoutsError, Problem
 from ..layout import Layout, check_language
-from ..output import check_target
+from ..output import HTML_SUFFIXES, SUFFIXES, check_target
 
 
-def checked_outputs(paths: Sequence[Path]) -> tuple[Path, ...]:
-    """Every output path refused or accepted before anything renders."""
+def checked_outputs(paths: Sequence[Path], html: Sequence[Path] = ()) -> tuple[Path, ...]:
+    """Every output path refused or accepted before anything renders: `paths` are PDFs,
+    `html` accessible editions."""
     problems: list[Problem] = []
-    for path in paths:
+    for path, suffixes in [(p, HTML_SUFFIXES) for p in html] + [(p, SUFFIXES) for p in paths]:
         try:
-            check_target(path)
+            check_target(path, suffixes)
         except HandoutsError as exc:
             problems += exc.problems
     if problems:

@@ -21,15 +21,12 @@ from ..images import image_bytes
 from ..layout import Layout, labels_language, load_labels
 from ..library import prepare_image
 from ..model import Clinic, Image, Personal, Routine
-from ..output import check_target
 from ..program import Program
 from ..project import Project
 from ..targets import html_name, tagged_name
-from .common import Result
+from .common import Result, checked_outputs
 from .handout import HandoutRequest, placed
 from .program import ProgramRequest, plan_program
-
-HTML = (".html",)
 
 
 @dataclass(frozen=True)
@@ -196,22 +193,6 @@ class HtmlTarget:
         return result
 
 
-def checked_html(paths: Sequence[Path], pdf: Path | None) -> None:
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            check_target(path, HTML)
-        except HandoutsError as exc:
-            problems += exc.problems
-    if pdf is not None:
-        try:
-            check_target(pdf)
-        except HandoutsError as exc:
-            problems += exc.problems
-    if problems:
-        raise HandoutsError(problems)
-
-
 def plan(project: Project, request: HtmlRequest) -> HtmlTarget:
     """`handouts html`: the same routines, layout, language and patient as `handouts handout`
     would print, as the accessible edition beside that PDF."""
@@ -222,7 +203,7 @@ def plan(project: Project, request: HtmlRequest) -> HtmlTarget:
     routines, layout, language = where.routines, where.layout, where.language
     path = where.path if request.output else where.path.with_name(html_name(where.path.name))
     tagged = path.with_name(tagged_name(path.name.removesuffix(".html"))) if request.pdf else None
-    checked_html([path], tagged)
+    checked_outputs([tagged] if tagged else [], html=[path])
     ids = "+".join(r.id for r in routines)
     return HtmlTarget(project, routines, layout, language, request.personal, path, (), tagged,
                       f"accessible edition {ids}")  # fmt: skip
@@ -238,7 +219,7 @@ def plan_program_html(
         path = request.output.with_suffix(".html")
     else:
         path = printed.handout.with_name(html_name(printed.handout.name))
-    checked_html([path], None)
+    checked_outputs([], html=[path])
     language = request.language or printed.routines[0].language
     return HtmlTarget(
         project,
