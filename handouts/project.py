@@ -161,15 +161,29 @@ class Project:
         ]
         return notes + self._clinic.in_language(language)[1]
 
-    def routine_files(self) -> dict[str, Path]:
+    @functools.cached_property
+    def _routine_files(self) -> dict[str, Path]:
+        """The routines folder, listed once per command: a build asks for it for every
+        product it plans and every cache key (in a 300-routine library, 900 listings)."""
         return routine_files(self.data_dir)
+
+    def routine_files(self) -> dict[str, Path]:
+        return dict(self._routine_files)
+
+    @functools.cached_property
+    def _routines_read(self) -> dict[Path, Routine]:
+        return {}
 
     def routine_path(self, ref: str) -> Path:
         return find_routine(ref, self.data_dir)
 
     def load_routine(self, path: Path) -> Routine:
-        """A routine file; without its own `language:`, it takes the project's."""
-        routine = load_routine(path)
+        """A routine file; without its own `language:`, it takes the project's. Each file is
+        read once per command: a build plans its handout, card and accessible edition, and
+        the booklets and programmes that hold it, from the same file."""
+        if path not in self._routines_read:
+            self._routines_read[path] = load_routine(path)
+        routine = self._routines_read[path]
         if routine.language_given or self.settings.language is None:
             return routine
         return dataclasses.replace(routine, language=self.settings.language)
