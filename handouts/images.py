@@ -24,6 +24,14 @@ Anything else is refused with `ImageRefused`, whose `reason` reads after the pic
 name: "is 20000 x 20000 pixels (limit 40 megapixels); make it smaller". The library puts the
 picture's YAML position in front of it.
 
+`check(path)` is what can be known without decoding a pixel, and without Pillow (so
+`handouts validate` imports none): the size limits, the type, the pixel count from the
+header, and a sound structure: a PNG's critical chunks whole with their checksums and its
+compressed pixels complete, a JPEG's segments readable up to its end marker. `prepare` runs the
+same checks (`_structure`) before it decodes, so whatever `check` refuses, printing refuses
+too; a picture damaged inside a sound structure (a JPEG's scrambled entropy-coded data) is
+refused when it is first printed.
+
 No ReportLab here: the render package turns `image_bytes(path)` into an ImageReader.
 """
 
@@ -33,10 +41,11 @@ import hashlib
 import io
 import struct
 import warnings
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import DataError, Problem
 
@@ -147,6 +156,22 @@ def prepare(path: Path) -> PreparedImage:
     return _entry(path)[0]
 
 
+_checked: set[tuple[str, int, int]] = set()
+
+
+def check(path: Path) -> None:
+    """Refuse the picture if it is over a limit or damaged in its structure, without
+    decoding it (no Pillow): what `validate` and the data loaders ask. Raises ImageRefused."""
+    target, key = _key(path)
+    if key in _cache or key in _checked:
+        return
+    data = _read(target, key[2])
+    header = _structure(target, data)
+    if isinstance(header, PngHeader):
+        _png_pixels_complete(target, data, header)
+    _checked.add(key)
+
+
 def image_bytes(path: Path) -> bytes:
     """The bytes to print for the picture: PNG or JPEG, deterministic, no metadata.
 
@@ -159,6 +184,7 @@ def image_bytes(path: Path) -> bytes:
 def clear_cache() -> None:
     global _cached_bytes
     _cache.clear()
+    _checked.clear()
     _cached_bytes = 0
 
 
@@ -173,7 +199,8 @@ def _amount(n: int) -> str:
     return f"{n // mib} MB" if n % mib == 0 else f"{n:,} bytes"
 
 
-def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
+def _read(path: Path, size: int) -> bytes:
+    """The file's bytes, under the file size limit (checked before and after reading)."""
     if size > MAX_FILE_BYTES:
         raise ImageRefused(
             path, f"is {size:,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
@@ -186,14 +213,22 @@ def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
         raise ImageRefused(
             path, f"is {len(data):,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
         )
-    jpeg_frame: tuple[int, int, int] | None = None
-    if data.startswith(PNG_SIGNATURE):
-        kind = "PNG"
-    elif data.startswith(JPEG_SIGNATURE):
-        kind = "JPEG"
-        jpeg_frame = _jpeg_frame(data)
-    else:
-        raise ImageRefused(path, "is not a PNG or JPEG image")
+    return data
+
+
+def _pixel_limit(path: Path, width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise ImageRefused(
+            path,
+            f"is {width} x {height} pixels (limit {MAX_PIXELS // 1_000_000} megapixels); "
+            "make it smaller",
+        )
+
+
+def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
+    data = _read(path, size)
+    header = _structure(path, data)
+    kind = "PNG" if isinstance(header, PngHeader) else "JPEG"
     with warnings.catch_warnings():
         # Pillow warns about odd but readable data (corrupt EXIF, ...); the picture either
         # decodes below or is refused: nothing reaches the terminal.
@@ -206,10 +241,8 @@ def _prepare(path: Path, size: int) -> tuple[PreparedImage, bytes]:
     for method in _ORIENT.get(orientation, ()):
         img = img.transpose(Image.Transpose[method])
     changed = converted or orientation in _ORIENT
-    if kind == "JPEG":
-        assert jpeg_frame is not None
-        marker, precision, _ = jpeg_frame
-        if not changed and marker in _PLAIN_FRAMES and precision == 8:
+    if isinstance(header, JpegHeader):
+        if not changed and header.marker in _PLAIN_FRAMES and header.precision == 8:
             out = strip_jpeg(data)
         else:
             out = _encode(img, "JPEG" if img.mode in ("L", "RGB") else "PNG")
@@ -234,13 +267,7 @@ def _open(path: Path, kind: str, data: bytes) -> Image.Image:
         img = opener(io.BytesIO(data))
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError) as exc:
         raise ImageRefused(path, f"cannot be read: {_why(exc)}") from None
-    width, height = img.size
-    if width * height > MAX_PIXELS:
-        raise ImageRefused(
-            path,
-            f"is {width} x {height} pixels (limit {MAX_PIXELS // 1_000_000} megapixels); "
-            "make it smaller",
-        )
+    _pixel_limit(path, *img.size)  # as the header said (`_structure`); Pillow's own reading
     try:
         img.load()
     except (
@@ -325,10 +352,168 @@ def strip_png(data: bytes) -> bytes:
     return b"".join(out)
 
 
+# -- structure, without decoding ---------------------------------------------------------------
+class PngHeader(NamedTuple):
+    width: int
+    height: int
+    bits: int  # per pixel
+    interlaced: bool
+    idat: tuple[tuple[int, int], ...]  # (start, end) of each IDAT chunk's data
+
+
+class JpegHeader(NamedTuple):
+    width: int
+    height: int
+    marker: int  # the SOF marker: baseline, progressive, ...
+    precision: int  # bits per sample
+    components: int
+
+
+# PNG colour type -> (channels, allowed bit depths), as the PNG specification lists them.
+_PNG_TYPES: dict[int, tuple[int, frozenset[int]]] = {
+    0: (1, frozenset({1, 2, 4, 8, 16})),
+    2: (3, frozenset({8, 16})),
+    3: (1, frozenset({1, 2, 4, 8})),
+    4: (2, frozenset({8, 16})),
+    6: (4, frozenset({8, 16})),
+}
+_PNG_CRITICAL = {b"IHDR", b"PLTE", b"IDAT", b"IEND"}
+_SAVE_AGAIN = "; open it and save it again"
+
+
+def _damaged(path: Path, what: str) -> ImageRefused:
+    return ImageRefused(path, f"cannot be read: {what}{_SAVE_AGAIN}")
+
+
+def _structure(path: Path, data: bytes) -> PngHeader | JpegHeader:
+    """The picture's type and header, its pixel count within the limit, its structure sound
+    (see `check`); raises ImageRefused. Shared by `check` and `prepare`."""
+    if data.startswith(PNG_SIGNATURE):
+        return _png_structure(path, data)
+    if data.startswith(JPEG_SIGNATURE):
+        return _jpeg_structure(path, data)
+    raise ImageRefused(path, "is not a PNG or JPEG image")
+
+
+def _png_structure(path: Path, data: bytes) -> PngHeader:
+    """Chunks followed to IEND; the critical ones (IHDR, PLTE, IDAT, IEND) whole, with a
+    right checksum (a damaged ancillary chunk is dropped when printing, as libpng does)."""
+    pos, n = len(PNG_SIGNATURE), len(data)
+    header: PngHeader | None = None
+    idat: list[tuple[int, int]] = []
+    while True:
+        if pos + 12 > n:
+            raise _damaged(path, "it is cut short (its end is missing)")
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > n:
+            raise _damaged(path, "it is cut short (its end is missing)")
+        critical = kind in _PNG_CRITICAL
+        if critical and zlib.crc32(data[pos + 4 : end - 4]) != int.from_bytes(
+            data[end - 4 : end], "big"
+        ):
+            raise _damaged(path, f"its {kind.decode('latin-1')} chunk is damaged")
+        if header is None:
+            if kind != b"IHDR" or length != 13:
+                raise _damaged(path, "it does not start with a PNG header")
+            header = _png_header(path, data[pos + 8 : pos + 21])
+        elif kind == b"IDAT":
+            idat.append((pos + 8, pos + 8 + length))
+        elif kind == b"IEND":
+            break
+        pos = end
+    if not idat:
+        raise _damaged(path, "it has no pixels")
+    return header._replace(idat=tuple(idat))
+
+
+def _png_header(path: Path, ihdr: bytes) -> PngHeader:
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack(
+        ">IIBBBBB", ihdr
+    )
+    channels, depths = _PNG_TYPES.get(colour, (0, frozenset()))
+    if not (depth in depths and compression == filtering == 0 and interlace in (0, 1)):
+        raise _damaged(path, "its header is not a valid PNG header")
+    if width == 0 or height == 0:
+        raise _damaged(path, "it is 0 pixels wide or high")
+    _pixel_limit(path, width, height)
+    return PngHeader(width, height, channels * depth, interlace == 1, ())
+
+
+# Adam7: (first column, first row, column step, row step) of each of the seven passes.
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+          (0, 1, 1, 2))  # fmt: skip
+
+
+def _png_raw_size(header: PngHeader) -> int:
+    """Bytes of filtered scanlines the compressed pixels must give: per row one filter
+    byte and the row's pixels, for each Adam7 pass of an interlaced picture."""
+
+    def rows(width: int, height: int) -> int:
+        return 0 if width == 0 or height == 0 else height * (1 + (width * header.bits + 7) // 8)
+
+    if not header.interlaced:
+        return rows(header.width, header.height)
+    return sum(
+        rows((header.width - x + dx - 1) // dx, (header.height - y + dy - 1) // dy)
+        for x, y, dx, dy in _ADAM7
+    )
+
+
+def _png_pixels_complete(path: Path, data: bytes, header: PngHeader) -> None:
+    """The compressed pixels inflate (in steps of 1 MB, never held whole) to at least every
+    scanline the header promises: what Pillow's decoder would otherwise find cut short."""
+    wanted = _png_raw_size(header)
+    inflate = zlib.decompressobj()
+    got = 0
+    try:
+        for start, end in header.idat:
+            chunk = data[start:end]
+            while chunk and got < wanted:
+                got += len(inflate.decompress(chunk, 1 << 20))
+                chunk = inflate.unconsumed_tail
+            if got >= wanted:
+                return
+    except zlib.error:
+        raise _damaged(path, "its compressed pixels are damaged") from None
+    raise _damaged(path, "it is cut short (pixels are missing)")
+
+
+_IRREGULAR = JpegHeader(0, 0, 0, 0, 0)
+"""A JPEG whose segments cannot be followed: not refused here (libjpeg skips stray bytes)."""
+
+
+def _jpeg_structure(path: Path, data: bytes) -> JpegHeader:
+    """Segments followed to the end marker (EOI), a frame header before the first scan."""
+    try:
+        segments = _segments(data)
+    except ValueError:
+        return _IRREGULAR  # decoded (and its size checked) by Pillow, then written again
+    frame: JpegHeader | None = None
+    for marker, start, end in segments:
+        if marker in _ALL_FRAMES and frame is None:
+            body = data[start + 4 : end]
+            if len(body) < 6:
+                raise _damaged(path, "its frame header is cut short")
+            precision, height, width, components = struct.unpack(">BHHB", body[:6])
+            _pixel_limit(path, width, height)
+            frame = JpegHeader(width, height, marker, precision, components)
+        elif marker == 0xDA and frame is None:
+            raise _damaged(path, "its pixels come before its frame header")
+    if frame is None:
+        raise _damaged(path, "it has no frame header")
+    if segments[-1][0] != 0xD9:
+        raise _damaged(path, "it is cut short (its end is missing)")
+    return frame
+
+
 # -- JPEG segments ---------------------------------------------------------------------------
 def _segments(data: bytes) -> list[tuple[int, int, int]]:
-    """(marker, start, end) of every segment up to and including EOI; entropy-coded data
-    after SOS belongs to the SOS segment. Raises ValueError when the structure is broken."""
+    """(marker, start, end) of every segment up to and including EOI (the last one only when
+    the file is whole); entropy-coded data after SOS belongs to the SOS segment. Raises
+    ValueError when the structure is irregular (bytes where a marker should be, a broken
+    length): libjpeg may still read such a file, so only Pillow can tell."""
     out: list[tuple[int, int, int]] = [(0xD8, 0, 2)]
     pos, n = 2, len(data)
     while pos < n:
@@ -347,8 +532,8 @@ def _segments(data: bytes) -> list[tuple[int, int, int]]:
         if marker in _NO_LENGTH:
             out.append((marker, start, pos))
             continue
-        if pos + 2 > n:
-            raise ValueError("JPEG segment cut short")
+        if pos + 2 > n:  # cut short: no EOI follows
+            break
         length = int.from_bytes(data[pos : pos + 2], "big")
         if length < 2:
             raise ValueError("JPEG segment with a bad length")
@@ -367,19 +552,6 @@ def _segments(data: bytes) -> list[tuple[int, int, int]]:
                 break
         out.append((marker, start, min(pos, n)))
     return out
-
-
-def _jpeg_frame(data: bytes) -> tuple[int, int, int]:
-    """(SOF marker, bits per sample, components) of the first frame; (0, 0, 0) when the
-    segments cannot be followed (Pillow then decides whether it reads at all)."""
-    try:
-        for marker, start, end in _segments(data):
-            if marker in _ALL_FRAMES and end - start >= 10:
-                body = data[start + 4 : end]
-                return marker, body[0], body[5]
-    except ValueError:
-        pass
-    return 0, 0, 0
 
 
 def strip_jpeg(data: bytes) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +83,9 @@ def data_root(file: Path) -> Path:
     return parent.resolve()
 
 
-def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
-    """The image checked and prepared to print: inside the data folder, present, a PNG or
-    JPEG under the size limits (see handouts.images). Problems carry the image's position."""
+def _picture(image: Image, file: Path, what: str) -> tuple[Path, Callable[[str], DataError]]:
+    """The image's resolved file, inside the data folder and present, and how to report a
+    problem with it at the image's position."""
 
     def problem(message: str) -> DataError:
         where = safe_text(shown(file))
@@ -108,23 +108,37 @@ def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
         raise problem(f"{what} '{written}' is outside the data folder {shown(root)}")
     if not found:
         raise problem(f"{what} file not found: {shown(target)}")
+    return target, problem
+
+
+def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
+    """The image checked and prepared to print: inside the data folder, present, a PNG or
+    JPEG under the size limits, decoded (see handouts.images). Problems carry the image's
+    position."""
+    target, problem = _picture(image, file, what)
     try:
         return images.prepare(target)
     except images.ImageRefused as exc:
         raise problem(f"{what} {shown(target)} {exc.reason}") from None
 
 
-def resolve_image(image: Image, file: Path, what: str) -> Path:
-    """The image's resolved file, checked and prepared (see `prepare_image`)."""
-    return prepare_image(image, file, what).path
+def check_image(image: Image, file: Path, what: str) -> Path:
+    """The image's resolved file, checked as `prepare_image` checks it but without decoding
+    a pixel (`images.check`: no Pillow), as loading and `validate` need."""
+    target, problem = _picture(image, file, what)
+    try:
+        images.check(target)
+    except images.ImageRefused as exc:
+        raise problem(f"{what} {shown(target)} {exc.reason}") from None
+    return target
 
 
 def image_check(file: Path) -> ImageCheck:
-    """resolve_image for one data file, as problems to collect rather than raise."""
+    """check_image for one data file, as problems to collect rather than raise."""
 
     def check(image: Image, what: str) -> list[Problem]:
         try:
-            resolve_image(image, file, what)
+            check_image(image, file, what)
         except HandoutsError as exc:
             return list(exc.problems)
         return []

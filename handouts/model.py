@@ -24,7 +24,7 @@ from .schema import DOSAGE_KEYS as DOSAGE_KEYS  # in the order a handout and a c
 from .yamlsrc import Node, Source
 
 ImageCheck = Callable[["Image", str], list[Problem]]
-"""Checks a picture's file (library.resolve_image); its problems join the file's others."""
+"""Checks a picture's file (library.check_image); its problems join the file's others."""
 
 
 @dataclass(frozen=True)
