@@ -5,7 +5,6 @@ This is the only module of the model side that touches the file system.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -263,6 +262,8 @@ def unknown_ids(path: str, ids: Iterable[Text], known: Iterable[str]) -> list[Pr
     problems = []
     for rid in ids:
         if str(rid) not in names:
+            import difflib  # only when an id is wrong: a good build never needs it
+
             close = difflib.get_close_matches(str(rid), names, n=3, cutoff=0.5)
             hint = f"; closest: {', '.join(close)}" if close else ""
             problems.append(
