@@ -266,7 +266,7 @@ def _open(path: Path, kind: str, data: bytes) -> Image.Image:
     try:
         img = opener(io.BytesIO(data))
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError) as exc:
-        raise ImageRefused(path, f"cannot be read: {_why(exc)}") from None
+        raise _damaged(path, _why(exc)) from None  # the bytes are in memory: the data is bad
     _pixel_limit(path, *img.size)  # as the header said (`_structure`); Pillow's own reading
     try:
         img.load()
@@ -280,7 +280,7 @@ def _open(path: Path, kind: str, data: bytes) -> Image.Image:
         MemoryError,
         Image.DecompressionBombError,
     ) as exc:
-        raise ImageRefused(path, f"cannot be read: {_why(exc)}") from None
+        raise _damaged(path, _why(exc)) from None
     return img
 
 

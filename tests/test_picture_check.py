@@ -185,3 +185,52 @@ def test_what_check_refuses_printing_refuses(tmp_path: Path) -> None:
             continue
         counts["printed"] += 1
     assert all(n > 10 for n in counts.values()), counts
+
+
+def hidden_damage(folder: Path) -> bytes:
+    """A JPEG whose structure `check` finds sound but which Pillow cannot decode (a damaged
+    Huffman table, say): bytes changed at random, never to or after 0xFF, until one is."""
+    rng = random.Random(3)
+    path = folder / "probe.jpg"
+    try:
+        for _ in range(2000):
+            data = bytearray(GOOD_JPEG)
+            for _ in range(3):
+                at = rng.randrange(20, len(data) - 2)
+                if 0xFF not in (data[at - 1], data[at]):  # no marker made, no stuffing undone
+                    data[at] = rng.randrange(0xFF)
+            path.write_bytes(bytes(data))
+            images.clear_cache()
+            try:
+                images.check(path)
+            except images.ImageRefused:
+                continue
+            try:
+                images.prepare(path)
+            except images.ImageRefused:
+                return bytes(data)
+    finally:
+        path.unlink(missing_ok=True)
+        images.clear_cache()
+    raise AssertionError("no undecodable JPEG found")
+
+
+def test_damage_inside_a_sound_jpeg_is_refused_when_printed_and_stops_nothing_else(
+    project: Path,
+) -> None:
+    (project / "data/routines/pic.jpg").write_bytes(hidden_damage(project))
+    write(
+        project / "data/routines/pictured.yaml",
+        "title: Pictured\nimage:\n  path: pic.jpg\n  alt: A knee\nsteps:\n  - Look.\n",
+    )
+    assert run("validate", "data/routines/pictured.yaml").exit_code == 0
+    built = run("build")
+    assert built.exit_code == 1
+    refusal = [line for line in built.stderr.splitlines() if "pic.jpg" in line]
+    assert len(refusal) == 1
+    assert refusal[0].startswith(
+        "data/routines/pictured.yaml:3:9: image data/routines/pic.jpg cannot be read: "
+    )
+    assert refusal[0].endswith("; open it and save it again")
+    assert not (project / "out/pictured.pdf").exists()
+    assert (project / "out/sacral-traction.pdf").exists()  # the rest of the build is made
