@@ -32,6 +32,7 @@ from .library import (
 from .model import Clinic, Routine
 from .output import shown
 from .program import Program, load_program, program_files
+from .records import record
 from .yamlsrc import did_you_mean, read_yaml
 
 PROJECT_FILE = "handouts.yaml"
@@ -42,7 +43,7 @@ def _setting(default: Any, doc: str, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"doc": doc, "choices": choices})
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """The project file's settings: each declared once, with its default and what it does."""
 
@@ -105,7 +106,7 @@ def read_settings(path: Path) -> Settings:
     return Settings(**values)
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """Where things are, all absolute: shared by every command."""
 

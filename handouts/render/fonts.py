@@ -15,7 +15,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import FontSettings, Layout
+from ..records import record
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 RTL_CLASSES = {"R", "AL", "RLE", "RLO", "RLI"}
@@ -40,7 +40,7 @@ SHAPED_RANGES = (
 INVISIBLE = {"\n"}
 
 
-@dataclass(frozen=True)
+@record
 class FontFiles:
     """The font files a job prints with: resolved, absolute paths. Plain data that pickles;
     a worker process registers them itself (load_fonts)."""
@@ -52,7 +52,7 @@ class FontFiles:
     fallback: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class FontSet:
     """Registered ReportLab font names for one job's files, and what they can draw."""
 

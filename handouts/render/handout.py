@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -27,6 +27,7 @@ from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import Layout
 from ..model import Clinic, Personal, Routine
+from ..records import record
 from .common import (
     Document,
     Meta,
@@ -48,7 +49,7 @@ PRINTER_EDGE = 0.3 * 72
 """Office printers leave about 1/4 in unprinted at each edge; nothing goes nearer."""
 
 
-@dataclass(frozen=True)
+@record
 class HandoutJob:
     """Everything a handout prints, as plain data: it pickles, so a worker process can
     render it (fonts and pictures by absolute path, no callables)."""
@@ -636,7 +637,7 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
     return draw
 
 
-@dataclass(frozen=True)
+@record
 class HandoutRendered:
     """A rendered handout: the PDF, how many pages each routine took, and warnings for the
     product to print (one line each, `path:line:col: warning: ...`)."""
