@@ -22,6 +22,8 @@ import pytest
 
 from handouts.records import record
 
+from .conftest import run
+
 
 def _pair(body: str) -> tuple[type, type]:
     """The same class body made by @record and by @dataclass(frozen=True)."""
@@ -116,8 +118,8 @@ def test_a_record_compares_hashes_and_shows_fields_as_declared() -> None:
         S()
     with pytest.raises(TypeError):
         S(1, "x", 3)
-    I, _ = _pair(BODIES[4])
-    assert I(2).b == 0 and I(2).total() == 2 and repr(I(2)) == "C(a=2, b=0)"
+    Init, _ = _pair(BODIES[4])
+    assert Init(2).b == 0 and Init(2).total() == 2 and repr(Init(2)) == "C(a=2, b=0)"
     P, _ = _pair(BODIES[5])
     with pytest.raises(ValueError, match="negative"):
         P(-1)
@@ -131,8 +133,7 @@ def test_a_record_refuses_what_a_dataclass_refuses_when_defined() -> None:
 def test_a_class_record_does_not_cover_is_its_frozen_dataclass() -> None:
     """Own __eq__ or __repr__, a dataclass base: the dataclass module makes those."""
     R, D = _pair(
-        "class C:\n    a: int\n    def __eq__(self, other: object) -> bool:\n"
-        "        return True\n"
+        "class C:\n    a: int\n    def __eq__(self, other: object) -> bool:\n        return True\n"
     )
     assert R(1) == R(2) and hash(R(1)) == hash(D(1))
 
@@ -145,3 +146,63 @@ def test_a_class_record_does_not_cover_is_its_frozen_dataclass() -> None:
         b: int = 2
 
     assert Child(1) == Child(1, 2) and repr(Child(1)).endswith("Child(a=1, b=2)")
+
+
+def test_the_faces_common_code_points_are_found_on_their_ranges() -> None:
+    """load_fonts intersects the faces' ranges (coverage.json's form) instead of sets."""
+    import random
+
+    from handouts.layout import FontSettings
+    from handouts.render.fonts import (
+        _codes,
+        _intersection,
+        _ranges_of,
+        _shipped_coverage,
+        font_files,
+        font_set,
+    )
+
+    rng = random.Random(12)
+    for _ in range(200):
+        sets = [frozenset(rng.sample(range(300), rng.randrange(0, 250))) for _ in range(4)]
+        ranges = [_ranges_of(s) for s in sets]
+        assert all(_codes(r) == s for r, s in zip(ranges, sets, strict=True))
+        assert _codes(_intersection(ranges)) == frozenset.intersection(*sets)
+    files = font_files(FontSettings())
+    shipped = _shipped_coverage()
+    from handouts.render.fonts import _digest
+
+    faces = [
+        shipped[_digest(f)] for f in (files.regular, files.bold, files.italic, files.bold_italic)
+    ]
+    fonts = font_set(FontSettings())
+    assert fonts.main == fonts.covered == frozenset.intersection(*faces)
+    assert 0x00E9 in fonts.main and 0x4E2D not in fonts.covered  # é drawn, 中 not
+
+
+PROBE = """
+import sys
+from handouts.cli import main
+try:
+    main(sys.argv[1:], prog_name="handouts")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(sorted(m for m in sys.modules if m in ("handouts.booklet", "handouts.program")))
+"""
+
+
+def test_a_handout_imports_no_booklet_or_programme_reader(project: Path) -> None:
+    """Their readers (and their records) are imported by the commands that read one."""
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, "handout", "sacral-traction"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert (project / "out" / "sacral-traction.pdf").is_file()
+    booklet = run("booklet", "lower-back")
+    assert booklet.exit_code == 0, booklet.output
+    program = run("program", "ann-lee")
+    assert program.exit_code == 0, program.output
