@@ -22,7 +22,7 @@ import pytest
 
 from handouts.records import record
 
-from .conftest import run
+from .conftest import run, write
 
 
 def _pair(body: str) -> tuple[type, type]:
@@ -206,3 +206,30 @@ def test_a_handout_imports_no_booklet_or_programme_reader(project: Path) -> None
     assert booklet.exit_code == 0, booklet.output
     program = run("program", "ann-lee")
     assert program.exit_code == 0, program.output
+
+
+@pytest.mark.parametrize(
+    ("title", "where"),
+    [
+        ('"Bend\\x85 slowly"', "1:13: control character U+0085"),  # C1: the 5th character after the quote
+        ('"Tab\\there"', "1:12: control character U+0009"),
+        ('"ok\\x7f and \\x01"', "1:11: control character U+007F"),  # the first one is named
+        ('"\\x1b[0m"', "1:9: control character U+001B"),
+    ],
+)
+def test_the_first_control_character_is_named_where_it_is(
+    project: Path, title: str, where: str
+) -> None:
+    write(project / "data" / "routines" / "ctl.yaml", f"title: {title}\nsummary: Fine.\n")
+    result = run("validate", "data/routines/ctl.yaml")
+    assert result.exit_code == 1
+    assert f"data/routines/ctl.yaml:{where} in 'title' cannot be printed" in result.output
+
+
+def test_line_breaks_and_printable_text_pass_the_control_check(project: Path) -> None:
+    write(
+        project / "data" / "routines" / "ok.yaml",
+        "title: Caf\u00e9 \u00a0\u00ff stretch\nsummary: |\n  Two lines\n  of text.\n",
+    )
+    result = run("validate", "data/routines/ok.yaml")
+    assert "control character" not in result.output, result.output
