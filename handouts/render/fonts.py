@@ -361,11 +361,11 @@ def load_fonts(files: FontFiles) -> FontSet:
         for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic))
     ]
     _remember_mappings(family_map)
-    main = _codes(_intersection(covers))
+    main = _common_codes(tuple(covers))
     fallbacks = []
     for f in files.fallback:
         name = f"H-{Path(f).stem}-{_digest(f)[:12]}"
-        fallbacks.append((name, _codes(_register_when_used(f, name))))
+        fallbacks.append((name, _common_codes((_register_when_used(f, name),))))
         # no bold or italic: the face serves
         _remember_mappings([(name, b, i, name) for b, i in ((0, 0), (1, 0), (0, 1), (1, 1))])
     covered = main.union(*(cov for _, cov in fallbacks))
@@ -461,6 +461,13 @@ def _intersection(covers: Sequence[Ranges]) -> Ranges:
     return out
 
 
+@cache
+def _common_codes(covers: tuple[Ranges, ...]) -> frozenset[int]:
+    """The code points in all of `covers`: worked out once per process for a family (a
+    handout's job and its render each load the fonts)."""
+    return _codes(_intersection(covers))
+
+
 def coverage(files: FontFiles) -> frozenset[int]:
     """What the fonts can draw (FontSet.covered), without ReportLab when every file is a
     shipped one: a font not in fonts/coverage.json is registered, so a broken font is still
@@ -468,8 +475,8 @@ def coverage(files: FontFiles) -> frozenset[int]:
     known = _shipped_ranges()
     faces = (files.regular, files.bold, files.italic, files.bold_italic)
     if all(_digest(f) in known for f in (*faces, *files.fallback)):
-        main = _codes(_intersection([known[_digest(f)] for f in faces]))
-        return main.union(*(_codes(known[_digest(f)]) for f in files.fallback))
+        main = _common_codes(tuple(known[_digest(f)] for f in faces))
+        return main.union(*(_common_codes((known[_digest(f)],)) for f in files.fallback))
     return load_fonts(files).covered
 
 
