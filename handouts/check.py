@@ -6,7 +6,6 @@ their errors the same way.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -239,6 +238,8 @@ def date_problem(text: str) -> str:
     """Why `text` is not a date, worded to follow the field's name."""
     if not re.fullmatch(DATE_RE, text):
         return f"must be a date like 2026-01-31, not '{text}'"
+    import calendar  # only to word the problem
+
     year, month = int(text[:4]), int(text[5:7])
     if year == 0:
         return f"'{text}' is not a real date: there is no year 0"

@@ -32,7 +32,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import textwrap
 from typing import Any, cast
 
 from .check import DATE_RE, ID_RE, LANG_RE, LONG, SHORT, URL_RE, Checker, Text
@@ -857,6 +856,8 @@ def _yaml_scalar(value: str) -> str:
 
 
 def _comment(text: str, width: int = 92) -> list[str]:
+    import textwrap  # for the files `handouts init` and `schema` write, not a handout
+
     return ["# " + line for line in textwrap.wrap(text, width - 2)]
 
 
