@@ -187,12 +187,15 @@ try:
     main(sys.argv[1:], prog_name="handouts")
 except SystemExit as exc:
     assert not exc.code, exc.code
-print(sorted(m for m in sys.modules if m in ("handouts.booklet", "handouts.program")))
+unused = ("handouts.booklet", "handouts.program", "handouts.cache")
+print(sorted(m for m in sys.modules if m in unused))
 """
 
 
-def test_a_handout_imports_no_booklet_or_programme_reader(project: Path) -> None:
-    """Their readers (and their records) are imported by the commands that read one."""
+def test_a_handout_imports_no_booklet_or_programme_reader_nor_the_build_cache(
+    project: Path,
+) -> None:
+    """Each is imported by the commands that use it (their records too)."""
     out = subprocess.run(
         [sys.executable, "-c", PROBE, "handout", "sacral-traction"],
         cwd=project,
@@ -211,7 +214,10 @@ def test_a_handout_imports_no_booklet_or_programme_reader(project: Path) -> None
 @pytest.mark.parametrize(
     ("title", "where"),
     [
-        ('"Bend\\x85 slowly"', "1:13: control character U+0085"),  # C1: the 5th character after the quote
+        (
+            '"Bend\\x85 slowly"',
+            "1:13: control character U+0085",
+        ),  # C1: the 5th character after the quote
         ('"Tab\\there"', "1:12: control character U+0009"),
         ('"ok\\x7f and \\x01"', "1:11: control character U+007F"),  # the first one is named
         ('"\\x1b[0m"', "1:9: control character U+001B"),
