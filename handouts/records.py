@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import reprlib
-import threading
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform
@@ -25,7 +24,6 @@ from typing import Any, TypeVar, dataclass_transform
 T = TypeVar("T")
 
 _OWN = ("__eq__", "__hash__", "__repr__", "__setattr__", "__delattr__", "__init__")
-_LOCK = threading.Lock()
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, dataclasses.Field))
@@ -60,6 +58,8 @@ def _plain(cls: type) -> bool:
     # A body that defines __eq__ gets __hash__ = None from Python: also the dataclass's case.
     if any(name in own for name in _OWN if name != "__hash__") or own.get("__hash__", None):
         return False
+    if any(isinstance(v, dataclasses.Field) and v.kw_only is True for v in own.values()):
+        return False
     annotations = own.get("__annotations__", {})
     return "__slots__" not in own and not any(
         name == "self" or name.startswith("__") or "InitVar" in str(a) or "KW_ONLY" in str(a)
@@ -71,8 +71,6 @@ def _check_order(cls: type, fields: list[dataclasses.Field[Any]]) -> None:
     """The dataclass module's refusals, made when the class is defined, as it makes them."""
     seen_default = False
     for f in fields:
-        if f.kw_only is True:
-            raise TypeError(f"@record {cls.__qualname__}: a kw_only field needs @dataclass")
         if not f.init:
             continue
         if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
@@ -122,11 +120,12 @@ def _methods(cls: type, fields: list[dataclasses.Field[Any]], names: frozenset[s
         super(owner, self).__delattr__(name)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        with _LOCK:
-            init = cls.__dict__["__init__"]
-            if init is __init__:
-                init = _init(cls, fields)
-                type.__setattr__(cls, "__init__", init)
+        # No lock (a forked worker must never inherit a held one): two threads that both
+        # come first compile the same __init__ and either one stays.
+        init = cls.__dict__["__init__"]
+        if init is __init__:
+            init = _init(cls, fields)
+            type.__setattr__(cls, "__init__", init)
         init(self, *args, **kwargs)
 
     for method in (__eq__, __hash__, __repr__, __setattr__, __delattr__, __init__):

@@ -137,6 +137,11 @@ def test_a_class_record_does_not_cover_is_its_frozen_dataclass() -> None:
     )
     assert R(1) == R(2) and hash(R(1)) == hash(D(1))
 
+    K, _ = _pair("class C:\n    a: int = field(kw_only=True)\n    b: int = 0\n")
+    assert K(2, a=1) == K(a=1, b=2) and repr(K(a=1)) == "C(a=1, b=0)"
+    with pytest.raises(TypeError):
+        K(1, 2)
+
     @record
     class Base:
         a: int
