@@ -244,3 +244,29 @@ def test_line_breaks_and_printable_text_pass_the_control_check(project: Path) ->
     )
     result = run("validate", "data/routines/ok.yaml")
     assert "control character" not in result.output, result.output
+
+
+def test_the_logo_is_decoded_once_for_all_the_pages_it_heads(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ReportLab decodes a picture each time it is handed a new reader of it."""
+    from pypdf import PdfReader
+    from reportlab.lib.utils import ImageReader
+
+    from handouts.render import common
+
+    made: list[object] = []
+
+    class Counted(ImageReader):  # type: ignore[misc]
+        def __init__(self, fileName: Any, ident: Any = None) -> None:
+            made.append(self)
+            super().__init__(fileName, ident)
+
+    monkeypatch.setattr(common, "ImageReader", Counted)
+    result = run("handout", "wger-bird-dog", "wger-chin-tuck", "sacral-traction", "-o", "all.pdf")
+    assert result.exit_code == 0, result.output
+    pages = PdfReader(project / "all.pdf").pages
+    assert len(pages) >= 3
+    logos = [page["/Resources"]["/XObject"] for page in pages]
+    assert all(len(x) >= 1 for x in logos)  # the logo heads every page
+    assert len(made) == 1

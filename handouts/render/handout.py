@@ -8,6 +8,7 @@ from dataclasses import field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -560,6 +561,7 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
     middle = " \u00b7 ".join(str(t) for t in (job.personal.patient, job.personal.date) if t)
     width = frame_width(layout)
     logo = job.logo
+    readers: list[ImageReader] = []  # the logo's, decoded once for all the pages
 
     def w(text: str) -> float:
         return ink.width(text, face, size)
@@ -622,7 +624,9 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
             scale = min(band / ih, (width / 3) / iw)
             logo_x = p.size[0] - p.margin_right - iw * scale
             logo_y = p.size[1] - PRINTER_EDGE - ih * scale
-            canvas.drawImage(logo.reader(), logo_x, logo_y, iw * scale, ih * scale, mask="auto")
+            if not readers:
+                readers.append(logo.reader())
+            canvas.drawImage(readers[0], logo_x, logo_y, iw * scale, ih * scale, mask="auto")
             lines = [t for t in (clinic.name, clinic.website) if t]
             lines = lines[: max(1, int(band // (size * 1.25)))]
             top = p.size[1] - PRINTER_EDGE - size
