@@ -6,7 +6,6 @@ their errors the same way.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -137,20 +136,17 @@ class Checker:
         if len(value) > limit:
             self.error(node, f"'{what}' is {len(value):,} characters; the limit is {limit:,}")
             return None
-        control = next(
-            (i for i, ch in enumerate(value) if _is_forbidden_control(ch)),
-            None,
-        )
+        control = FORBIDDEN_CONTROL.search(value)
         text = Text(value, self.path, node.line, node.col)
         text.style = node.style
         if control is not None:
-            line, col = text.position_of(control)
+            line, col = text.position_of(control.start())
             self.problems.append(
                 Problem(
                     self.path,
                     line,
                     col,
-                    f"control character U+{ord(value[control]):04X} in '{what}' cannot be printed",
+                    f"control character U+{ord(control.group()):04X} in '{what}' cannot be printed",
                 )
             )
             return None
@@ -219,9 +215,8 @@ class Checker:
         return value
 
 
-def _is_forbidden_control(ch: str) -> bool:
-    code = ord(ch)
-    return (code < 0x20 and ch not in "\n") or 0x7F <= code < 0xA0
+FORBIDDEN_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+"""A control character that cannot be printed: C0 but the line break, DEL and C1."""
 
 
 DATE_RE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
@@ -243,6 +238,8 @@ def date_problem(text: str) -> str:
     """Why `text` is not a date, worded to follow the field's name."""
     if not re.fullmatch(DATE_RE, text):
         return f"must be a date like 2026-01-31, not '{text}'"
+    import calendar  # only to word the problem
+
     year, month = int(text[:4]), int(text[5:7])
     if year == 0:
         return f"'{text}' is not a real date: there is no year 0"

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeAlias
 
 from .check import Text
 from .model import DOSAGE_KEYS, Clinic, Image, Personal, Routine
+from .records import record
 
 STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
 EMPH = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
@@ -37,7 +37,7 @@ def is_rtl(lang: str) -> bool:
     return primary(lang) in RTL_LANGUAGES
 
 
-@dataclass(frozen=True)
+@record
 class Picture:
     """A picture of a data file: `file` and `where` name it as a render job does
     (render.common.picture_key); `alt` is what a screen reader says instead of it."""
@@ -53,7 +53,7 @@ class Picture:
         return f"{self.file}#{self.where}"
 
 
-@dataclass(frozen=True)
+@record
 class Inline:
     """`Label: a, b, c` on one line (equipment)."""
 
@@ -62,7 +62,7 @@ class Inline:
     items: tuple[Text, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Paragraphs:
     """Paragraphs under an optional heading (summary, test, notes)."""
 
@@ -71,7 +71,7 @@ class Paragraphs:
     items: tuple[Text, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Bullets:
     """A list under a heading: bulleted, or numbered (quick reference)."""
 
@@ -81,7 +81,7 @@ class Bullets:
     numbered: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Cautions:
     """What to know before starting: a marked note, heading and items."""
 
@@ -90,7 +90,7 @@ class Cautions:
     items: tuple[Text, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     """The routine's own picture."""
 
@@ -98,21 +98,21 @@ class Figure:
     picture: Picture
 
 
-@dataclass(frozen=True)
+@record
 class StepItem:
     number: int
     text: Text
     picture: Picture | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Steps:
     name: str
     heading: str
     steps: tuple[StepItem, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Dosage:
     """How much: (label, value) rows in DOSAGE_KEYS order."""
 
@@ -121,7 +121,7 @@ class Dosage:
     rows: tuple[tuple[str, Text], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Video:
     """The video link. Print shows it as a QR code with `hint`; HTML as the link itself."""
 
@@ -131,7 +131,7 @@ class Video:
     url: Text
 
 
-@dataclass(frozen=True)
+@record
 class Safety:
     """The clinic's 'stop and call us' text and its disclaimer, each with its language (a
     profile without the handout's language prints another one's)."""
@@ -143,7 +143,7 @@ class Safety:
     disclaimer_lang: str
 
 
-@dataclass(frozen=True)
+@record
 class Reviewed:
     label: str  # "Reviewed by"
     by: Text | None
@@ -151,14 +151,14 @@ class Reviewed:
     on: Text | None
 
 
-@dataclass(frozen=True)
+@record
 class Attribution:
     name: str
     items: tuple[tuple[str, Text], ...]  # (label, value): source, author, licence
     reviewed: Reviewed | None
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     key: str  # "previous" or "next"
     label: str
@@ -166,7 +166,7 @@ class Link:
     title: str  # that routine's title (or its id made readable)
 
 
-@dataclass(frozen=True)
+@record
 class Navigation:
     name: str
     links: tuple[Link, ...]
@@ -178,7 +178,7 @@ Part: TypeAlias = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class PersonalPart:
     """Whose handout this is: (label, value) fields and the clinician's notes."""
 
@@ -187,7 +187,7 @@ class PersonalPart:
     notes: tuple[Text, ...]
 
 
-@dataclass(frozen=True)
+@record
 class RoutineContent:
     """One routine of a handout, as it reads from top to bottom."""
 
@@ -343,7 +343,7 @@ def notes_for(
     ]
 
 
-@dataclass(frozen=True)
+@record
 class ClinicPart:
     """Who hands it out: name, contact lines, logo."""
 
@@ -354,7 +354,7 @@ class ClinicPart:
     has_logo: bool
 
 
-@dataclass(frozen=True)
+@record
 class HandoutContent:
     """A whole handout or programme: its language, title and routines in order."""
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .booklet import Booklet
 from .check import Text
 from .content import plain
 from .layout import Layout, label_texts, load_labels
@@ -26,7 +25,8 @@ from .render.fonts import FontFiles, check_glyphs, layout_font_files, load_fonts
 from .render.handout import HandoutJob
 from .render.tracking import Tracking
 
-if TYPE_CHECKING:  # imported where a job is made: a handout needs neither (nor pypdf)
+if TYPE_CHECKING:  # imported where a job is made: a handout needs none of them (nor pypdf)
+    from .booklet import Booklet
     from .render.booklet import BookletJob
     from .render.card import CardJob
 

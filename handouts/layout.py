@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,6 +23,7 @@ import yaml
 from .check import Checker, Text
 from .errors import DataError, Problem
 from .output import shown
+from .records import record
 from .yamlsrc import Node, did_you_mean, read_yaml
 
 MM = 72 / 25.4
@@ -81,7 +82,7 @@ def _section(cls: type, doc: str) -> Any:
     return field(default_factory=cls, metadata={"doc": doc, "kind": "section"})
 
 
-@dataclass(frozen=True)
+@record
 class PageSettings:
     size: tuple[float, float] = _s(
         PAGE_SIZES["letter"],
@@ -103,7 +104,7 @@ class PageSettings:
     margin_right: float = _s(0.75 * INCH, "right margin", "length", min="0.25in", max="4in")
 
 
-@dataclass(frozen=True)
+@record
 class FontSettings:
     # A font file is shipped (handouts/fonts/), or a path relative to the layout file that
     # names it, or a path as given: read_layout keeps the one that exists, so a project
@@ -120,7 +121,7 @@ class FontSettings:
     )
 
 
-@dataclass(frozen=True)
+@record
 class TextSettings:
     body_size: float = _s(12.0, "body text size", "number", min=6, max=72, unit="pt")
     min_size: float = _s(
@@ -140,7 +141,7 @@ class TextSettings:
     emphasis: str = _s("italic", "how *emphasis* prints", "choice", choices=("italic", "bold"))
 
 
-@dataclass(frozen=True)
+@record
 class ColorSettings:
     text: str = _s("#1a1a1a", "body text", "color")
     accent: str = _s("#1f5f8b", "title, headings and step numbers", "color")
@@ -157,7 +158,7 @@ HANDOUT_SECTIONS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class HandoutSettings:
     sections: list[str] = _s(
         list(HANDOUT_SECTIONS),
@@ -188,7 +189,7 @@ class HandoutSettings:
     )
 
 
-@dataclass(frozen=True)
+@record
 class BookletSettings:
     right_hand_starts: bool = _s(False, "start every routine on a right-hand (odd) page", "bool")
     running_header: bool = _s(True, "the routine's title at the top of its pages", "bool")
@@ -212,7 +213,7 @@ class BookletSettings:
     )
 
 
-@dataclass(frozen=True)
+@record
 class CardSettings:
     width: float = _s(3.5 * INCH, "card width at the trim", "length", min="1in", max="8in")
     height: float = _s(2.0 * INCH, "card height at the trim", "length", min="1in", max="8in")
@@ -284,7 +285,7 @@ class CardSettings:
     band_text: str = _s("#ffffff", "title colour on the band", "color")
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     kind: str = _s(
         "handout", "what this layout prints", "choice", choices=("handout", "card", "booklet")
@@ -515,7 +516,7 @@ MAX_EXTENDS = 20
 """Layouts one `extends` chain may hold: a deeper chain is a mistake, not a design."""
 
 
-@dataclass(frozen=True)
+@record
 class LayoutInfo:
     """Where a layout found by name comes from."""
 

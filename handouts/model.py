@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePath
 
 from .check import LANG_RE, LONG, Checker, Text
 from .errors import Problem
+from .records import record
 from .schema import (
     CLINIC,
     DOSAGE,
@@ -27,7 +28,7 @@ ImageCheck = Callable[["Image", str], list[Problem]]
 """Checks a picture's file (library.check_image); its problems join the file's others."""
 
 
-@dataclass(frozen=True)
+@record
 class Image:
     path: PurePath  # as written, relative to the data file
     caption: Text | None
@@ -36,19 +37,19 @@ class Image:
     alt: Text | None = None  # the picture in words, for the accessible edition; never printed
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     text: Text
     image: Image | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Reviewed:
     by: Text | None
     on: Text | None
 
 
-@dataclass(frozen=True)
+@record
 class Routine:
     id: str
     path: str  # the file, as shown in messages
@@ -238,7 +239,7 @@ def routine_from_source(
     )
 
 
-@dataclass(frozen=True)
+@record
 class Clinic:
     """Who hands the paper out: printed on every product."""
 
@@ -323,7 +324,7 @@ def clinic_from_source(src: Source, check_image: ImageCheck | None = None) -> Cl
     return Clinic(path=src.path, translations=translations, **values)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
+@record
 class Personal:
     """What makes a handout one patient's: from the command line or a program file."""
 

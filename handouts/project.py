@@ -14,9 +14,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .booklet import Booklet, booklet_files, load_booklet
 from .check import Checker, Text
 from .errors import DataError, HandoutsError, Problem
 from .layout import BUILTIN_LAYOUTS, Layout, check_language, load_layout
@@ -31,8 +30,12 @@ from .library import (
 )
 from .model import Clinic, Routine
 from .output import shown
-from .program import Program, load_program, program_files
+from .records import record
 from .yamlsrc import did_you_mean, read_yaml
+
+if TYPE_CHECKING:  # a handout needs neither: each is imported by the command that reads one
+    from .booklet import Booklet
+    from .program import Program
 
 PROJECT_FILE = "handouts.yaml"
 PAPERS = ("letter", "a4")
@@ -42,7 +45,7 @@ def _setting(default: Any, doc: str, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"doc": doc, "choices": choices})
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """The project file's settings: each declared once, with its default and what it does."""
 
@@ -105,7 +108,7 @@ def read_settings(path: Path) -> Settings:
     return Settings(**values)
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """Where things are, all absolute: shared by every command."""
 
@@ -213,16 +216,24 @@ class Project:
         return lib
 
     def booklet_files(self) -> dict[str, Path]:
+        from .booklet import booklet_files
+
         return booklet_files(self.data_dir)
 
     def program_files(self) -> dict[str, Path]:
+        from .program import program_files
+
         return program_files(self.data_dir)
 
     def booklet(self, ref: str) -> Booklet:
+        from .booklet import load_booklet
+
         path = named_file(ref, self.booklet_files(), "booklet")
         return load_booklet(path, self.routine_files())
 
     def program(self, ref: str) -> Program:
+        from .program import load_program
+
         path = named_file(ref, self.program_files(), "programme")
         return load_program(path, self.routine_files())
 

@@ -32,11 +32,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import textwrap
-from dataclasses import dataclass
 from typing import Any, cast
 
 from .check import DATE_RE, ID_RE, LANG_RE, LONG, SHORT, URL_RE, Checker, Text
+from .records import record
 from .yamlsrc import Node
 
 PATTERNS = {"id": ID_RE, "language": LANG_RE, "url": URL_RE, "date": DATE_RE}
@@ -49,7 +48,7 @@ VIDEO_LIMIT = 300
 """Characters of a video address: its QR code on a card (about 0.8 in) stays scannable."""
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """One key of a document: what it holds, and what it is for."""
 
@@ -91,7 +90,7 @@ class Field:
         return self.limit if self.limit is not None else inherited
 
 
-@dataclass(frozen=True)
+@record
 class Format:
     """One kind of document file."""
 
@@ -857,6 +856,8 @@ def _yaml_scalar(value: str) -> str:
 
 
 def _comment(text: str, width: int = 92) -> list[str]:
+    import textwrap  # for the files `handouts init` and `schema` write, not a handout
+
     return ["# " + line for line in textwrap.wrap(text, width - 2)]
 
 

@@ -12,7 +12,6 @@ starts with `- ` (two list items merged by an indent one space off).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -398,6 +397,8 @@ def _convert(node: Any, shown: str, problems: list[Problem], lines: list[str]) -
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' when a close choice exists, else ''."""
+    import difflib  # a mistyped name's hint: never needed when nothing is wrong
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cache import product_inputs
 from ..errors import HandoutsError, Problem
 from ..layout import Layout
 from ..model import Personal, Routine
@@ -76,6 +75,8 @@ class HandoutTarget:
 
     def inputs(self) -> tuple[Path, ...]:
         """Every file its bytes depend on, for the build cache."""
+        from ..cache import product_inputs  # a build's; a lone handout has no cache
+
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def make(self, progress: Callable[[int], None] | None = None) -> Result:

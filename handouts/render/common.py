@@ -9,7 +9,6 @@ import io
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,12 @@ from ..errors import Problem, RenderError
 from ..images import image_bytes, prepare
 from ..layout import Layout
 from ..output import shown
+from ..records import record
 from .fonts import FontSet
 from .text import Ink
 
 
-@dataclass(frozen=True)
+@record
 class Picture:
     """A picture by resolved absolute path and the sha256 of the bytes that print (as
     handouts.images prepares them: upright, 8-bit, no metadata).
@@ -77,7 +77,7 @@ def color(hex_value: str) -> colors.Color:
     return colors.HexColor(hex_value)
 
 
-@dataclass(frozen=True)
+@record
 class Styles:
     body: ParagraphStyle
     bullet: ParagraphStyle
@@ -199,7 +199,7 @@ def numbered_canvas(
     return _Numbered
 
 
-@dataclass(frozen=True)
+@record
 class Meta:
     title: str
     author: str

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -27,6 +28,7 @@ from ..check import Text
 from ..errors import Problem, RenderError
 from ..layout import Layout
 from ..model import Clinic, Personal, Routine
+from ..records import record
 from .common import (
     Document,
     Meta,
@@ -48,7 +50,7 @@ PRINTER_EDGE = 0.3 * 72
 """Office printers leave about 1/4 in unprinted at each edge; nothing goes nearer."""
 
 
-@dataclass(frozen=True)
+@record
 class HandoutJob:
     """Everything a handout prints, as plain data: it pickles, so a worker process can
     render it (fonts and pictures by absolute path, no callables)."""
@@ -559,6 +561,7 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
     middle = " \u00b7 ".join(str(t) for t in (job.personal.patient, job.personal.date) if t)
     width = frame_width(layout)
     logo = job.logo
+    readers: list[ImageReader] = []  # the logo's, decoded once for all the pages
 
     def w(text: str) -> float:
         return ink.width(text, face, size)
@@ -621,7 +624,9 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
             scale = min(band / ih, (width / 3) / iw)
             logo_x = p.size[0] - p.margin_right - iw * scale
             logo_y = p.size[1] - PRINTER_EDGE - ih * scale
-            canvas.drawImage(logo.reader(), logo_x, logo_y, iw * scale, ih * scale, mask="auto")
+            if not readers:
+                readers.append(logo.reader())
+            canvas.drawImage(readers[0], logo_x, logo_y, iw * scale, ih * scale, mask="auto")
             lines = [t for t in (clinic.name, clinic.website) if t]
             lines = lines[: max(1, int(band // (size * 1.25)))]
             top = p.size[1] - PRINTER_EDGE - size
@@ -636,7 +641,7 @@ def footer_drawer(job: HandoutJob, fonts: FontSet, ink: Ink) -> PageDrawer:
     return draw
 
 
-@dataclass(frozen=True)
+@record
 class HandoutRendered:
     """A rendered handout: the PDF, how many pages each routine took, and warnings for the
     product to print (one line each, `path:line:col: warning: ...`)."""

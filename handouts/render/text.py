@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph
 from ..check import Text
 from ..content import EMPH, STRONG, spans
 from ..errors import Problem, RenderError
+from ..records import record
 from .fonts import FontSet, glyph_problems, needs_shaping
 
 
@@ -85,7 +86,7 @@ class Para(Paragraph):  # type: ignore[misc]
         return size
 
 
-@dataclass(frozen=True)
+@record
 class Ink:
     """The one path by which text reaches the page, in paragraphs and drawn on the canvas.
 
