@@ -35,11 +35,7 @@ def record(cls: type[T]) -> type[T]:
     if undocumented:
         cls.__doc__ = "-"  # else the dataclass module asks inspect for the signature (slow)
     dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
-    fields = [
-        f
-        for f in cls.__dict__["__dataclass_fields__"].values()
-        if f._field_type is dataclasses._FIELD  # type: ignore[attr-defined]
-    ]
+    fields = list(dataclasses.fields(cls))  # type: ignore[arg-type]  # real fields only
     if undocumented:
         cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields)})"
     _check_order(cls, fields)
