@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+PATH = click.Path(path_type=Path)
+"""Every file or folder argument and option: one type (click looks up its name through
+gettext for each one it makes)."""
+
 
 def reports_errors(func: F) -> F:
     @functools.wraps(func)
@@ -56,9 +60,7 @@ PROJECT_OPTIONS = {
 def project_options(func: F) -> F:
     """--project, --data, --out and --clinic, accepted on the group and on every command."""
     for name, text in reversed(PROJECT_OPTIONS.items()):
-        option = click.option(
-            name, type=click.Path(path_type=Path), expose_value=False, callback=_remember, help=text
-        )
+        option = click.option(name, type=PATH, expose_value=False, callback=_remember, help=text)
         func = option(func)
     return func
 
@@ -126,7 +128,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("folder", type=PATH, default=Path("."))
 @reports_errors
 def init(folder: Path) -> None:
     """Make FOLDER (default: here) a clinic project: settings, clinic profile, examples.
@@ -166,7 +168,7 @@ def _personal(
 @main.command()
 @click.argument("routines", nargs=-1, required=True)
 @click.option("--layout", help="Layout name or file (default: the project's).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.option("-o", "--output", type=PATH, help="PDF to write.")
 @click.option("--patient", help="Patient's name, printed on every page.")
 @click.option("--clinician", help="Clinician's name.")
 @click.option("--date", "date", help="Date to print, YYYY-MM-DD (never the clock by default).")
@@ -199,7 +201,7 @@ def handout(
 @main.command()
 @click.argument("routines", nargs=-1, required=True)
 @click.option("--layout", help="Layout name or file (default: the project's).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="HTML file to write.")
+@click.option("-o", "--output", type=PATH, help="HTML file to write.")
 @click.option("--patient", help="Patient's name.")
 @click.option("--clinician", help="Clinician's name.")
 @click.option("--date", "date", help="Date to show, YYYY-MM-DD (never the clock by default).")
@@ -241,7 +243,7 @@ def html(
 @click.option("--language", help=LANGUAGE_HELP)
 @click.option("--cards", is_flag=True, help="Also write the matching pocket-card sheet.")
 @click.option("--html", "html_too", is_flag=True, help="Also write its accessible edition (HTML).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.option("-o", "--output", type=PATH, help="PDF to write.")
 @project_options
 @reports_errors
 def program(
@@ -272,7 +274,7 @@ def program(
 
 
 @main.command()
-@click.argument("export", type=click.Path(path_type=Path))
+@click.argument("export", type=PATH)
 @click.option("--layout", help="Layout name or file (default: the project's).")
 @click.option("--language", help=LANGUAGE_HELP)
 @click.option("--cards", is_flag=True, help="Also write each patient's pocket-card sheet.")
@@ -354,7 +356,7 @@ class Length(click.ParamType[float]):
     help="Cards of each routine on the office sheet (default: as many as fill it).",
 )
 @click.option("--language", help=LANGUAGE_HELP)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.option("-o", "--output", type=PATH, help="PDF to write.")
 @project_options
 @reports_errors
 def card(
@@ -402,7 +404,7 @@ def card(
 @click.option("--creep", type=Length(), help="Shift per nested sheet, e.g. 0.005in.")
 @click.option("--language", help=LANGUAGE_HELP)
 @click.option("--right-hand", is_flag=True, help="Start every routine on a right-hand page.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF to write.")
+@click.option("-o", "--output", type=PATH, help="PDF to write.")
 @project_options
 @reports_errors
 def booklet(
@@ -452,7 +454,7 @@ def booklet(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1): for CI.")
 @project_options
 @reports_errors
@@ -543,7 +545,7 @@ def list_() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1): for CI.")
 @click.option(
     "--format",
@@ -749,11 +751,11 @@ def import_() -> None:
 
 
 @import_.command("text")
-@click.argument("page", type=click.Path(path_type=Path))
+@click.argument("page", type=PATH)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=PATH,
     help="Routine file to write (default: DATA/routines/ID.yaml, ID made from the title).",
 )
 @project_options
@@ -776,7 +778,7 @@ def import_text(page: Path, output: Path | None) -> None:
 
 
 @import_.command("wger")
-@click.argument("export", type=click.Path(path_type=Path))
+@click.argument("export", type=PATH)
 @click.option(
     "--lang",
     multiple=True,
@@ -787,7 +789,7 @@ def import_text(page: Path, output: Path | None) -> None:
 @click.option("--uuid", multiple=True, help="Only the exercise whose uuid starts with this.")
 @click.option(
     "--out-dir",
-    type=click.Path(path_type=Path),
+    type=PATH,
     help="Folder for the routine files (default: DATA/routines).",
 )
 @project_options

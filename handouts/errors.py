@@ -6,10 +6,11 @@ The CLI (and only the CLI) turns these into `path:line:col: message` lines and e
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One problem with one place in one file. Lines and columns are 1-based."""
 

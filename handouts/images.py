@@ -43,11 +43,11 @@ import struct
 import warnings
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import DataError, Problem
+from .records import record
 
 if TYPE_CHECKING:  # Pillow is imported when a picture is first opened (`list` needs none)
     from PIL import Image
@@ -100,7 +100,7 @@ class ImageRefused(DataError):
         super().__init__([Problem(safe_text(str(path)), 1, 1, f"picture {reason}")])
 
 
-@dataclass(frozen=True)
+@record
 class PreparedImage:
     """A picture ready to print: where it is, the hash of the bytes that print, its size
     in pixels as a viewer shows it (after the EXIF orientation)."""

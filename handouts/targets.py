@@ -28,9 +28,10 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from .records import record
 
 if TYPE_CHECKING:
     from .products.common import Result
@@ -56,7 +57,7 @@ class Target(Protocol):
     def make(self, progress: Callable[[int], None] | None = None) -> Result: ...
 
 
-@dataclass(frozen=True)
+@record
 class Variant:
     """One option that differs from the default, as it shows in a file name."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,12 @@ from ..errors import HandoutsError, Problem
 from ..layout import Layout
 from ..model import Personal, Routine
 from ..project import Project
+from ..records import record
 from ..targets import Variant, file_name, joined, patient_folder
 from .common import Result, checked_language, checked_outputs
 
 
-@dataclass(frozen=True)
+@record
 class HandoutRequest:
     """`handouts handout`: what was asked. None keeps the project's default."""
 
@@ -54,7 +55,7 @@ def handout_name(
     )
 
 
-@dataclass(frozen=True)
+@record
 class HandoutTarget:
     project: Project
     routines: tuple[Routine, ...]
@@ -96,7 +97,7 @@ class HandoutTarget:
         return Result({self.path: made.pdf}, list(made.warnings), made.pages)
 
 
-@dataclass(frozen=True)
+@record
 class Placed:
     """What a handout request resolves to: its routines, layout and language, and the file
     the printed handout goes to (the accessible edition sits beside it)."""

@@ -8,19 +8,19 @@ pain column (A5, large print), each routine's name takes a row of its own above 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..check import Text
 from ..layout import Layout
+from ..records import record
 from .common import Styles, color
 from .fonts import FontSet
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
+@record
 class Tracking:
     """What a programme's tracking page prints: one row per routine, for some weeks."""
 
