@@ -198,6 +198,8 @@ def versus(bench: Bench, libs: dict[int, tuple[Path, list[Path]]], small: Path, 
           for n in counts],
         *[(f"{n}-routine booklet + saddle", libs[n][0], ["booklet", "bench", "--impose",
                                                            "saddle"]) for n in counts],
+        ("100 cards on office sheets", libs[big][0],
+         ["card", *[f"r{i:04d}" for i in range(min(100, big))], "--sheet", "letter"]),
         ("handouts --help", small, ["--help"]),
         ("handouts list", small, ["list"]),
         ("handouts validate", small, ["validate"]),
@@ -263,6 +265,12 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, float, str, float
             bench.pair(f"{n}-routine booklet + saddle imposition",
                        handouts_cmd(proj, "booklet", "bench", "--impose", "saddle"),
                        "the booklet alone", book, proj)
+        cards = [f"r{i:04d}" for i in range(min(100, big))]
+        proj = libs[big][0]
+        bench.pair(f"{len(cards)} cards on office sheets",
+                   handouts_cmd(proj, "card", *cards, "--sheet", "letter", "-o", "sheets.pdf"),
+                   "the cards alone (print-shop file)",
+                   handouts_cmd(proj, "card", *cards, "--sheet", "none", "-o", "shop.pdf"), proj)
         imp = [py, "-c", "import click, yaml"]
         for what in (["--help"], ["--version"], ["list"], ["validate"]):
             bench.pair(f"handouts {what[0]}", handouts_cmd(small, *what),
