@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from ..check import Text
@@ -455,11 +455,17 @@ def render_cards(card_job: CardJob) -> bytes:
     return buffer.getvalue()
 
 
+def _r(value: float) -> float:
+    """A sheet coordinate as handouts.sheets writes it (4 decimals), so that both routes
+    put each clip edge on the same device pixel."""
+    return round(value, 4)
+
+
 def _clip(canvas: Canvas, box: SheetBox) -> None:
     left, bottom, right, top = box
     path = canvas.beginPath()
-    path.rect(left, bottom, right - left, top - bottom)
-    canvas.clipPath(path, stroke=0, fill=0)
+    path.rect(_r(left), _r(bottom), _r(right - left), _r(top - bottom))
+    canvas.clipPath(path, stroke=0, fill=0, fillMode=FILL_NON_ZERO)
 
 
 def render_card_sheets(
@@ -509,7 +515,7 @@ def render_card_sheets(
                 canvas.saveState()
                 if p.clip is not None:
                     _clip(canvas, p.clip)
-                canvas.transform(*page_matrix(p, trim))
+                canvas.transform(*(_r(v) for v in page_matrix(p, trim)))
                 _clip(canvas, shown)
                 canvas.doForm(f"card{p.page}")
                 canvas.restoreState()
@@ -518,7 +524,8 @@ def render_card_sheets(
                 canvas.saveState()
                 canvas.setStrokeGray(0)
                 canvas.setLineWidth(MARK_WIDTH)
-                canvas.lines(crop_mark_lines(boxes, width, height, bleed, spread=False))
+                lines = crop_mark_lines(boxes, width, height, bleed, spread=False)
+                canvas.lines([tuple(_r(v) for v in line) for line in lines])
                 canvas.restoreState()
             canvas.showPage()
         canvas.save()
