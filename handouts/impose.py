@@ -38,6 +38,7 @@ Box = tuple[float, float, float, float]
 """A rectangle as (left, bottom, right, top)."""
 
 EPS = 1e-6
+MM = 72 / 25.4
 ROTATIONS = (0, 90, 180, 270)
 _COS_SIN = {0: (1.0, 0.0), 90: (0.0, 1.0), 180: (-1.0, 0.0), 270: (0.0, -1.0)}
 
@@ -428,3 +429,96 @@ def booklet_plan(
 
 def _index(page: int | None) -> int | None:
     return None if page is None else page - 1
+
+
+def page_matrix(p: Placement, trim: Box, rotate: int = 0) -> Matrix:
+    """Source page coordinates -> sheet: the page's trim centre to the placement's, turned.
+
+    `rotate` is the page's /Rotate (clockwise, for display); it is undone first, so the
+    placement turns the page as a viewer shows it.
+    """
+    left, bottom, right, top = trim
+    centre = translate(-(left + right) / 2, -(bottom + top) / 2)
+    return then(then(centre, turn(-rotate)), p.matrix)
+
+
+# -- marks ----------------------------------------------------------------------------------
+MARK_OFFSET = 3 * MM
+"""Crop marks start this far from the trim (docs/print-and-patients.md: about 3 mm) ..."""
+MARK_LENGTH = 6 * MM
+"""... and are about 6 mm long."""
+MARK_ROOM = MARK_OFFSET + 3 * MM
+"""Margin a grid keeps free around its cards so that marks stay printable (at least the
+first 3 mm of each mark falls inside the printer's margin)."""
+MARK_WIDTH = 0.25
+"""Line width of crop and fold marks."""
+PRINTABLE_EDGE = 0.25 * 72
+"""Office printers leave about the outer 1/4 in (5 mm) of a sheet blank."""
+
+Line = tuple[float, float, float, float]
+"""A line segment (x0, y0, x1, y1) on a sheet side."""
+
+
+def outer(boxes: Sequence[Box]) -> Box:
+    """The smallest box holding every one of `boxes`."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def crop_mark_lines(
+    boxes: Sequence[Box], width: float, height: float, bleed: float, spread: bool
+) -> list[Line]:
+    """Crop marks in line with every cut, outside the block of items (never over an item).
+
+    `boxes` are the placed items of one `width` x `height` sheet side; the marks start
+    `bleed` + 1 pt (at least MARK_OFFSET) outside the block and stay on the sheet. With
+    `spread` the side is one folded spread: only the block's outer edges are cuts.
+    """
+    if not boxes:
+        return []
+    cuts = [outer(boxes)] if spread else list(boxes)
+    left, bottom, right, top = outer(boxes)
+    offset = max(MARK_OFFSET, bleed + 1)
+    lines: list[Line] = []
+
+    def seg(x0: float, y0: float, x1: float, y1: float) -> None:
+        x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
+        y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
+        if abs(x1 - x0) + abs(y1 - y0) > 1:
+            lines.append((x0, y0, x1, y1))
+
+    for x in sorted({round(v, 3) for b in cuts for v in (b[0], b[2])}):
+        seg(x, top + offset, x, top + offset + MARK_LENGTH)
+        seg(x, bottom - offset, x, bottom - offset - MARK_LENGTH)
+    for y in sorted({round(v, 3) for b in cuts for v in (b[1], b[3])}):
+        seg(left - offset, y, left - offset - MARK_LENGTH, y)
+        seg(right + offset, y, right + offset + MARK_LENGTH, y)
+    return lines
+
+
+def fold_mark_lines(boxes: Sequence[Box], width: float, height: float) -> list[Line]:
+    """The spine (the sheet's centre) above and below the pages, to be drawn dashed.
+
+    Where the pages fill the sheet (half-letter on Letter, A5 on A4) there is no room
+    outside them, so the line lies over the pages' inner margins instead, starting where
+    an office printer starts printing: the spine's gutter holds no text.
+    """
+    if not boxes:
+        return []
+    spine = width / 2
+    _, bottom, _, top = outer(boxes)
+    if height - top > MARK_OFFSET + 3 * MM:
+        start, end = top + MARK_OFFSET, min(height, top + MARK_OFFSET + MARK_LENGTH)
+    else:
+        start, end = height - PRINTABLE_EDGE, height - PRINTABLE_EDGE - MARK_LENGTH
+    lines: list[Line] = [(spine, start, spine, end)]
+    if bottom > MARK_OFFSET + 3 * MM:
+        start, end = bottom - MARK_OFFSET, max(0.0, bottom - MARK_OFFSET - MARK_LENGTH)
+    else:
+        start, end = PRINTABLE_EDGE, PRINTABLE_EDGE + MARK_LENGTH
+    lines.append((spine, start, spine, end))
+    return lines

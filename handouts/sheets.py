@@ -36,17 +36,21 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .impose import Box, Flip, Matrix, Placement, SheetSide, then, translate, turn
-
-MM = 72 / 25.4
-MARK_OFFSET = 3 * MM
-"""Crop marks start this far from the trim (docs/print-and-patients.md: about 3 mm) ..."""
-MARK_LENGTH = 6 * MM
-"""... and are about 6 mm long."""
-MARK_ROOM = MARK_OFFSET + 3 * MM
-"""Margin a grid keeps free around its cards so that marks stay printable (at least the
-first 3 mm of each mark falls inside the printer's margin)."""
-MARK_WIDTH = 0.25
+from .impose import MARK_LENGTH as MARK_LENGTH  # the marks' sizes, for callers of sheets
+from .impose import MARK_OFFSET as MARK_OFFSET
+from .impose import MARK_ROOM as MARK_ROOM
+from .impose import (
+    MARK_WIDTH,
+    Box,
+    Flip,
+    Line,
+    Matrix,
+    Placement,
+    SheetSide,
+    crop_mark_lines,
+    fold_mark_lines,
+    page_matrix,
+)
 
 
 @dataclass(frozen=True)
@@ -140,14 +144,8 @@ def _form(writer: PdfWriter, page: PageObject, shared: dict[str, IndirectObject]
 
 
 def _matrix(p: Placement, source: _Source) -> Matrix:
-    """Source page coordinates -> sheet: trim centre to the placement's centre, turned.
-
-    The page's /Rotate (clockwise, for display) is undone first, so the placement turns
-    the page as a viewer shows it.
-    """
-    left, bottom, right, top = source.trim
-    centre = translate(-(left + right) / 2, -(bottom + top) / 2)
-    return then(then(centre, turn(-source.rotate)), p.matrix)
+    """Source page coordinates -> sheet (impose.page_matrix, the page's /Rotate undone)."""
+    return page_matrix(p, source.trim, source.rotate)
 
 
 def _rect(box: Box) -> str:
@@ -166,69 +164,22 @@ def _draw(p: Placement, name: str, source: _Source, bleed: float) -> str:
     return " ".join(ops)
 
 
-def _outer(boxes: Sequence[Box]) -> Box:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+def _segments(lines: Sequence[Line]) -> list[str]:
+    return [f"{_n(x0)} {_n(y0)} m {_n(x1)} {_n(y1)} l S" for x0, y0, x1, y1 in lines]
 
 
 def _crop_marks(
     boxes: Sequence[Box], width: float, height: float, bleed: float, spread: bool
 ) -> list[str]:
-    """Marks in line with every cut, outside the block of items (never over an item)."""
-    if not boxes:
-        return []
-    cuts = [_outer(boxes)] if spread else list(boxes)
-    left, bottom, right, top = _outer(boxes)
-    offset = max(MARK_OFFSET, bleed + 1)
-    ops: list[str] = []
-
-    def seg(x0: float, y0: float, x1: float, y1: float) -> None:
-        x0, x1 = max(0.0, min(x0, width)), max(0.0, min(x1, width))
-        y0, y1 = max(0.0, min(y0, height)), max(0.0, min(y1, height))
-        if abs(x1 - x0) + abs(y1 - y0) > 1:
-            ops.append(f"{_n(x0)} {_n(y0)} m {_n(x1)} {_n(y1)} l S")
-
-    for x in sorted({round(v, 3) for b in cuts for v in (b[0], b[2])}):
-        seg(x, top + offset, x, top + offset + MARK_LENGTH)
-        seg(x, bottom - offset, x, bottom - offset - MARK_LENGTH)
-    for y in sorted({round(v, 3) for b in cuts for v in (b[1], b[3])}):
-        seg(left - offset, y, left - offset - MARK_LENGTH, y)
-        seg(right + offset, y, right + offset + MARK_LENGTH, y)
-    return ops
-
-
-PRINTABLE_EDGE = 0.25 * 72
-"""Office printers leave about the outer 1/4 in (5 mm) of a sheet blank."""
+    """Marks in line with every cut, outside the block of items (impose.crop_mark_lines)."""
+    return _segments(crop_mark_lines(boxes, width, height, bleed, spread))
 
 
 def _fold_marks(boxes: Sequence[Box], width: float, height: float) -> list[str]:
-    """A dashed line at the spine (the sheet's centre), above and below the pages.
-
-    Where the pages fill the sheet (half-letter on Letter, A5 on A4) there is no room
-    outside them, so the line is drawn over the pages' inner margins instead, starting
-    where an office printer starts printing: the spine's gutter holds no text.
-    """
+    """A dashed line at the spine, above and below the pages (impose.fold_mark_lines)."""
     if not boxes:
         return []
-    spine = width / 2
-    _, bottom, _, top = _outer(boxes)
-    ops = ["[2 2] 0 d"]
-    if height - top > MARK_OFFSET + 3 * MM:
-        start, end = top + MARK_OFFSET, min(height, top + MARK_OFFSET + MARK_LENGTH)
-    else:
-        start, end = height - PRINTABLE_EDGE, height - PRINTABLE_EDGE - MARK_LENGTH
-    ops.append(f"{_n(spine)} {_n(start)} m {_n(spine)} {_n(end)} l S")
-    if bottom > MARK_OFFSET + 3 * MM:
-        start, end = bottom - MARK_OFFSET, max(0.0, bottom - MARK_OFFSET - MARK_LENGTH)
-    else:
-        start, end = PRINTABLE_EDGE, PRINTABLE_EDGE + MARK_LENGTH
-    ops.append(f"{_n(spine)} {_n(start)} m {_n(spine)} {_n(end)} l S")
-    ops.append("[] 0 d")
-    return ops
+    return ["[2 2] 0 d", *_segments(fold_mark_lines(boxes, width, height)), "[] 0 d"]
 
 
 def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from ..cache import product_inputs
 from ..errors import DataError, Problem
-from ..impose import Flip, Grid, card_plan, fit_grid
+from ..impose import MARK_ROOM, Flip, Grid, SheetSide, card_plan, fit_grid
 from ..layout import PAGE_SIZES, Layout, check_layout
 from ..model import Clinic, Routine
 from ..output import shown
@@ -51,8 +51,6 @@ def render_card_pdf(
 
 def card_grid(layout: Layout) -> Grid:
     """Slots for the layout's cards on its office sheet, keeping room for crop marks."""
-    from ..sheets import MARK_ROOM
-
     c = layout.card
     width, height = PAGE_SIZES[c.sheet]
     margin = c.sheet_margin + (MARK_ROOM if c.crop_marks else 0.0)
@@ -64,22 +62,52 @@ def card_grid(layout: Layout) -> Grid:
         ) from None
 
 
-def card_sheets(shop: bytes, n_designs: int, layout: Layout, copies: int | None = None) -> bytes:
+def sheet_plan(
+    n_designs: int, layout: Layout, copies: int | None = None
+) -> tuple[list[SheetSide], tuple[float, float]]:
+    """The office sheets' plan and sheet size: each design `copies` times, or (None) as
+    often as fills the sheet; backs behind their fronts for the layout's duplex."""
+    grid = card_grid(layout)
+    each = copies if copies is not None else max(1, grid.capacity // n_designs)
+    sources = [d for d in range(n_designs) for _ in range(each)]
+    plan = card_plan(len(sources), grid, cast(Flip, layout.card.duplex), sources=sources)
+    return plan, (grid.sheet_width, grid.sheet_height)
+
+
+def render_card_sheets(
+    routines: Sequence[Routine],
+    layout: Layout,
+    clinic: Clinic,
+    language: str | None = None,
+    copies: int | None = None,
+) -> bytes:
     """Office sheets: cards n-up with crop marks; backs behind their fronts for duplex.
 
-    Each design is repeated `copies` times, or (None) as often as fills the sheet.
+    Drawn in one pass with the cards themselves (render.card.render_card_sheets): the
+    same sheets card_sheets makes from the print-shop file, without writing and reading
+    that file.
+    """
+    from ..jobs import card_job
+    from ..render.card import render_card_sheets as render
+
+    c = layout.card
+    plan, size = sheet_plan(len(routines), layout, copies)
+    job = card_job(routines, layout, clinic, from_steps=True, language=language)
+    bleed = min(c.bleed, c.gutter / 2)
+    return render(job, plan, size, bleed=bleed, crop=c.crop_marks, duplex=cast(Flip, c.duplex))
+
+
+def card_sheets(shop: bytes, n_designs: int, layout: Layout, copies: int | None = None) -> bytes:
+    """Office sheets imposed from the print-shop file `shop` (handouts.sheets, pypdf).
+
+    The same sheets as render_card_sheets, which draws them directly and is faster.
     """
     from ..sheets import Marks, impose
 
     c = layout.card
-    grid = card_grid(layout)
-    each = copies if copies is not None else max(1, grid.capacity // n_designs)
-    sources = [d for d in range(n_designs) for _ in range(each)]
-    plan = card_plan(len(sources), grid, cast(Flip, c.duplex), sources=sources)
+    plan, size = sheet_plan(n_designs, layout, copies)
     marks = Marks(crop=c.crop_marks, bleed=min(c.bleed, c.gutter / 2))
-    return impose(
-        shop, plan, (grid.sheet_width, grid.sheet_height), marks, duplex=cast(Flip, c.duplex)
-    )
+    return impose(shop, plan, size, marks, duplex=cast(Flip, c.duplex))
 
 
 def with_overrides(layout: Layout, request: CardRequest) -> Layout:
@@ -129,12 +157,13 @@ class CardTarget:
         return product_inputs(self.project, self.routines, [self.layout], self.language)
 
     def make(self, progress: Callable[[int], None] | None = None) -> Result:
-        shop = render_card_pdf(
-            self.routines, self.layout, self.project.clinic(self.language), self.language
-        )
+        clinic = self.project.clinic(self.language)
         if self.shop_file:
-            return Result({self.path: shop})
-        return Result({self.path: card_sheets(shop, len(self.routines), self.layout, self.copies)})
+            return Result(
+                {self.path: render_card_pdf(self.routines, self.layout, clinic, self.language)}
+            )
+        sheets = render_card_sheets(self.routines, self.layout, clinic, self.language, self.copies)
+        return Result({self.path: sheets})
 
 
 def plan(project: Project, request: CardRequest) -> CardTarget:

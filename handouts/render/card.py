@@ -1,7 +1,9 @@
-"""Pocket quick-reference cards: one card side per page at trim + bleed (the print-shop file).
+"""Pocket quick-reference cards: the print-shop file (one card side per page at trim +
+bleed) and the office sheets (n-up, crop marks, duplex backs).
 
-The office sheet (n-up, crop marks, duplex backs) is made from this file by
-handouts.sheets, following the placement plan of handouts.impose.
+The office sheets are drawn in the same ReportLab pass as the cards: each card side once
+into a form, placed on the sheets by the plan of handouts.impose (its matrices, clips and
+mark lines), so no PDF is written and read back.
 
 Text is set at the layout's size and shrunk step by step to its floor (never below 7 pt);
 if it still does not fit, rendering fails naming the routine file, field and line. Nothing is
@@ -15,11 +17,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from ..check import Text
 from ..errors import Problem, RenderError
+from ..impose import (
+    MARK_WIDTH,
+    Flip,
+    SheetSide,
+    crop_mark_lines,
+    page_matrix,
+)
+from ..impose import (
+    Box as SheetBox,
+)
 from ..layout import INCH, Layout
 from ..model import DOSAGE_KEYS, Clinic, Routine
 from .common import Meta, Picture, build_settings, color, layout_place, shaping_attrs
@@ -402,6 +414,28 @@ def plan_cards(job: CardRun) -> list[tuple[FrontPlan, BackPlan]]:
     return plans
 
 
+def _canvas(buffer: io.BytesIO, job: CardRun, meta: Meta, **kw: object) -> Canvas:
+    """A canvas with the card file's metadata, language and print scaling off."""
+    canvas = Canvas(buffer, invariant=1, initialFontName=job.fonts.regular, lang=meta.lang, **kw)
+    canvas.setTitle(meta.title)
+    canvas.setAuthor(meta.author)
+    canvas.setSubject(meta.subject)
+    canvas.setCreator("handouts")
+    canvas.setViewerPreference("PrintScaling", "None")
+    return canvas
+
+
+def _sides(
+    canvas: Canvas, job: CardRun, plans: Sequence[tuple[FrontPlan, BackPlan]]
+) -> list[Callable[[], None]]:
+    """Drawing each card side in turn: front of card 1, its back, front of card 2, ..."""
+    draws: list[Callable[[], None]] = []
+    for front, back in plans:
+        draws.append(lambda f=front: draw_front(canvas, job, f))  # type: ignore[misc]
+        draws.append(lambda b=back: draw_back(canvas, job, b))  # type: ignore[misc]
+    return draws
+
+
 def render_cards(card_job: CardJob) -> bytes:
     """Fronts and backs alternating, one side per page at trim + bleed, boxes set."""
     job = CardRun.of(card_job)
@@ -410,28 +444,89 @@ def render_cards(card_job: CardJob) -> bytes:
     w, h = page_size(job.layout)
     trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
     buffer = io.BytesIO()
-    meta = card_job.meta
     with build_settings():  # Flate-only streams, as every product's
-        canvas = Canvas(
-            buffer,
-            pagesize=(w, h),
-            invariant=1,
-            trimBox=trim,
-            bleedBox=(0, 0, w, h),
-            initialFontName=job.fonts.regular,
-            lang=meta.lang,
+        canvas = _canvas(
+            buffer, job, card_job.meta, pagesize=(w, h), trimBox=trim, bleedBox=(0, 0, w, h)
         )
-        canvas.setTitle(meta.title)
-        canvas.setAuthor(meta.author)
-        canvas.setSubject(meta.subject)
-        canvas.setCreator("handouts")
-        canvas.setViewerPreference("PrintScaling", "None")
-        draws: list[Callable[[], None]] = []
-        for front, back in plans:
-            draws.append(lambda f=front: draw_front(canvas, job, f))  # type: ignore[misc]
-            draws.append(lambda b=back: draw_back(canvas, job, b))  # type: ignore[misc]
-        for draw in draws:
+        for draw in _sides(canvas, job, plans):
             draw()
+            canvas.showPage()
+        canvas.save()
+    return buffer.getvalue()
+
+
+def _r(value: float) -> float:
+    """A sheet coordinate as handouts.sheets writes it (4 decimals), so that both routes
+    put each clip edge on the same device pixel."""
+    return round(value, 4)
+
+
+def _clip(canvas: Canvas, box: SheetBox) -> None:
+    left, bottom, right, top = box
+    path = canvas.beginPath()
+    path.rect(_r(left), _r(bottom), _r(right - left), _r(top - bottom))
+    canvas.clipPath(path, stroke=0, fill=0, fillMode=FILL_NON_ZERO)
+
+
+def render_card_sheets(
+    card_job: CardJob,
+    plan: Sequence[SheetSide],
+    sheet_size: tuple[float, float],
+    *,
+    bleed: float,
+    crop: bool,
+    duplex: Flip,
+) -> bytes:
+    """Office sheets for `plan`, one page per SheetSide, `sheet_size` each.
+
+    The plan's source page 2i is the front of card i, 2i + 1 its back, as in the
+    print-shop file (render_cards). Each side is drawn once into a form spanning its trim
+    and full bleed; each placement shows it by its trim, `bleed` beyond it and nothing
+    further (impose.page_matrix, the placement's clip). Crop marks follow
+    impose.crop_mark_lines. `duplex` "long" or "short" asks the printer for that flip.
+    """
+    if bleed < 0:
+        raise ValueError("bleed cannot be negative")
+    job = CardRun.of(card_job)
+    plans = plan_cards(job)
+    c = job.layout.card
+    w, h = page_size(job.layout)
+    trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
+    width, height = sheet_size
+    buffer = io.BytesIO()
+    with build_settings():
+        canvas = _canvas(buffer, job, card_job.meta, pagesize=sheet_size)
+        if duplex in ("long", "short"):
+            edge = "DuplexFlipLongEdge" if duplex == "long" else "DuplexFlipShortEdge"
+            canvas.setViewerPreference("Duplex", edge)
+        draws = _sides(canvas, job, plans)
+        used = sorted({p.page for side in plan for p in side.placements if p.page is not None})
+        for page in used:
+            if not 0 <= page < len(draws):
+                raise ValueError(f"the plan places page {page + 1} of a {len(draws)}-page PDF")
+            canvas.beginForm(f"card{page}", 0, 0, w, h)
+            draws[page]()
+            canvas.endForm()
+        shown = (trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed)
+        for side in plan:
+            for p in side.placements:
+                if p.page is None:
+                    continue
+                canvas.saveState()
+                if p.clip is not None:
+                    _clip(canvas, p.clip)
+                canvas.transform(*(_r(v) for v in page_matrix(p, trim)))
+                _clip(canvas, shown)
+                canvas.doForm(f"card{p.page}")
+                canvas.restoreState()
+            if crop and side.placements:
+                boxes = [p.box for p in side.placements]
+                canvas.saveState()
+                canvas.setStrokeGray(0)
+                canvas.setLineWidth(MARK_WIDTH)
+                lines = crop_mark_lines(boxes, width, height, bleed, spread=False)
+                canvas.lines([tuple(_r(v) for v in line) for line in lines])
+                canvas.restoreState()
             canvas.showPage()
         canvas.save()
     return buffer.getvalue()
