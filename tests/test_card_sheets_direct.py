@@ -1,6 +1,6 @@
 """Office card sheets drawn directly (render.card.render_card_sheets), without re-reading the
 print-shop file: the same sheets, pixel for pixel, as imposing that file with pypdf
-(products.card.card_sheets, the route every card sheet took before), and the same file
+(`card_sheets` below, the route every card sheet took before), and the same file
 properties (metadata, duplex, fonts, reproducible bytes)."""
 
 from __future__ import annotations
@@ -19,19 +19,28 @@ from handouts.impose import MARK_OFFSET, crop_mark_lines, fit_grid, fold_mark_li
 from handouts.layout import Layout, load_layout
 from handouts.products.card import (
     CardRequest,
-    card_sheets,
     render_card_pdf,
     render_card_sheets,
+    sheet_plan,
     with_overrides,
 )
 from handouts.project import open_project
-from handouts.sheets import _crop_marks, _fold_marks, _n
+from handouts.sheets import Marks, _crop_marks, _fold_marks, _n, impose
 
 from .conftest import ROOT, assert_sound_pdf, run
 
 ROUTINES = [p.stem for p in sorted((ROOT / "data" / "routines").glob("*.yaml"))]
 MAX_DIFFERENT_PIXELS = 4
 """Per sheet side at 100 dpi: a few antialiased edge pixels at most (today: none)."""
+
+
+def card_sheets(shop: bytes, n_designs: int, layout: Layout, copies: int | None = None) -> bytes:
+    """The reference: office sheets imposed from the print-shop file `shop` by
+    handouts.sheets (pypdf), on the same plan."""
+    c = layout.card
+    plan, size = sheet_plan(n_designs, layout, copies)
+    marks = Marks(crop=c.crop_marks, bleed=min(c.bleed, c.gutter / 2))
+    return impose(shop, plan, size, marks, duplex=c.duplex)  # type: ignore[arg-type]
 
 
 def layout_for(size: str, **overrides: object) -> Layout:

@@ -83,9 +83,9 @@ def render_card_sheets(
 ) -> bytes:
     """Office sheets: cards n-up with crop marks; backs behind their fronts for duplex.
 
-    Drawn in one pass with the cards themselves (render.card.render_card_sheets): the
-    same sheets card_sheets makes from the print-shop file, without writing and reading
-    that file.
+    Drawn in one pass with the cards themselves (render.card.render_card_sheets), never
+    by reading the print-shop file back: tests/test_card_sheets_direct.py checks, pixel
+    for pixel, that they are the sheets handouts.sheets would impose from that file.
     """
     from ..jobs import card_job
     from ..render.card import render_card_sheets as render
@@ -95,19 +95,6 @@ def render_card_sheets(
     job = card_job(routines, layout, clinic, from_steps=True, language=language)
     bleed = min(c.bleed, c.gutter / 2)
     return render(job, plan, size, bleed=bleed, crop=c.crop_marks, duplex=cast(Flip, c.duplex))
-
-
-def card_sheets(shop: bytes, n_designs: int, layout: Layout, copies: int | None = None) -> bytes:
-    """Office sheets imposed from the print-shop file `shop` (handouts.sheets, pypdf).
-
-    The same sheets as render_card_sheets, which draws them directly and is faster.
-    """
-    from ..sheets import Marks, impose
-
-    c = layout.card
-    plan, size = sheet_plan(n_designs, layout, copies)
-    marks = Marks(crop=c.crop_marks, bleed=min(c.bleed, c.gutter / 2))
-    return impose(shop, plan, size, marks, duplex=cast(Flip, c.duplex))
 
 
 def with_overrides(layout: Layout, request: CardRequest) -> Layout:

@@ -13,7 +13,7 @@ from ..model import Routine
 from ..program import Program, check_ids, personalise, warnings
 from ..project import Project
 from ..targets import Variant, file_name, patient_folder
-from .card import card_sheets, render_card_pdf
+from .card import render_card_sheets
 from .common import Result, checked_language, checked_outputs
 
 
@@ -77,8 +77,9 @@ class ProgramTarget:
         result = Result({self.handout: made.pdf}, list(made.warnings), made.pages)
         if self.cards is not None:
             card_layout = project.card_layout(project.settings.card)
-            shop = render_card_pdf(routines, card_layout, clinic, self.language)
-            result.pdfs[self.cards] = card_sheets(shop, len(routines), card_layout, copies=1)
+            result.pdfs[self.cards] = render_card_sheets(
+                routines, card_layout, clinic, self.language, copies=1
+            )
         return result
 
 
