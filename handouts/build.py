@@ -55,12 +55,11 @@ def plan(project: Project) -> list[Planned]:
     todo: list[tuple[str, Callable[[], Target]]] = []
     for rid, path in project.routine_files().items():
         refs = (str(path),)
-        todo.append(
-            (f"handout {rid}", partial(handout.plan, project, handout.HandoutRequest(refs)))
-        )
+        printed = handout.HandoutRequest(refs)
+        todo.append((f"handout {rid}", partial(handout.plan, project, printed)))
         todo.append((f"pocket card {rid}", partial(card.plan, project, card.CardRequest(refs))))
         todo.append(
-            (f"accessible edition {rid}", partial(html.plan, project, html.HtmlRequest(refs)))
+            (f"accessible edition {rid}", partial(html.plan, project, html.HtmlRequest(printed)))
         )
     for name in project.program_files():
         request = program.ProgramRequest(name)

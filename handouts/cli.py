@@ -248,10 +248,11 @@ def html(
     The same words as `handouts handout`, for screen readers, zoom and phones; written
     beside the PDF (out/ID.html, or out/patients/NAME/ with --patient).
     """
+    from .products.handout import HandoutRequest
     from .products.html import HtmlRequest, plan
 
     personal = _personal(patient, clinician, date, note)
-    request = HtmlRequest(routines, layout, language, personal, output, pdf)
+    request = HtmlRequest(HandoutRequest(routines, layout, language, personal, output), pdf)
     write_made(plan(printing_project(), request))
 
 

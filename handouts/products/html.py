@@ -9,7 +9,7 @@ the name targets.html_name gives.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import product_inputs
@@ -31,13 +31,10 @@ from .program import ProgramRequest, plan_program
 
 @dataclass(frozen=True)
 class HtmlRequest:
-    """`handouts html`: what was asked. None keeps the project's default."""
+    """`handouts html`: the handout asked for (its routines, layout, language, patient
+    and output), as the accessible edition, and whether a tagged PDF comes with it."""
 
-    refs: tuple[str, ...]
-    layout: str | None = None
-    language: str | None = None
-    personal: Personal = field(default_factory=Personal)
-    output: Path | None = None
+    handout: HandoutRequest
     pdf: bool = False  # also a tagged PDF made from the HTML (the `tagged` extra)
 
 
@@ -196,16 +193,14 @@ class HtmlTarget:
 def plan(project: Project, request: HtmlRequest) -> HtmlTarget:
     """`handouts html`: the same routines, layout, language and patient as `handouts handout`
     would print, as the accessible edition beside that PDF."""
-    asked = HandoutRequest(
-        request.refs, request.layout, request.language, request.personal, request.output
-    )
+    asked = request.handout
     where = placed(project, asked)
     routines, layout, language = where.routines, where.layout, where.language
-    path = where.path if request.output else where.path.with_name(html_name(where.path.name))
+    path = where.path if asked.output else where.path.with_name(html_name(where.path.name))
     tagged = path.with_name(tagged_name(path.name.removesuffix(".html"))) if request.pdf else None
     checked_outputs([tagged] if tagged else [], html=[path])
     ids = "+".join(r.id for r in routines)
-    return HtmlTarget(project, routines, layout, language, request.personal, path, (), tagged,
+    return HtmlTarget(project, routines, layout, language, asked.personal, path, (), tagged,
                       f"accessible edition {ids}")  # fmt: skip
 
 
