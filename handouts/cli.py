@@ -183,15 +183,33 @@ def _personal(
     )  # fmt: skip
 
 
+def handout_options(output: str, patient: str, verb: str, done: str) -> Callable[[F], F]:
+    """ROUTINES and the options of a handout, declared once for the printed handout and its
+    accessible edition: `output` is what -o writes, `patient` the help of --patient, `verb`
+    and `done` how the edition gives the date and the note ("print", "printed")."""
+    options = [
+        click.argument("routines", nargs=-1, required=True),
+        click.option("--layout", help="Layout name or file (default: the project's)."),
+        click.option("-o", "--output", type=PATH, help=f"{output} to write."),
+        click.option("--patient", help=patient),
+        click.option("--clinician", help="Clinician's name."),
+        click.option(
+            "--date", "date", help=f"Date to {verb}, YYYY-MM-DD (never the clock by default)."
+        ),
+        click.option("--note", help=f"A note from the clinician, {done} under the title."),
+        click.option("--language", help=LANGUAGE_HELP),
+    ]
+
+    def declare(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return declare
+
+
 @main.command()
-@click.argument("routines", nargs=-1, required=True)
-@click.option("--layout", help="Layout name or file (default: the project's).")
-@click.option("-o", "--output", type=PATH, help="PDF to write.")
-@click.option("--patient", help="Patient's name, printed on every page.")
-@click.option("--clinician", help="Clinician's name.")
-@click.option("--date", "date", help="Date to print, YYYY-MM-DD (never the clock by default).")
-@click.option("--note", help="A note from the clinician, printed under the title.")
-@click.option("--language", help=LANGUAGE_HELP)
+@handout_options("PDF", "Patient's name, printed on every page.", "print", "printed")
 @project_options
 @reports_errors
 def handout(
@@ -217,14 +235,7 @@ def handout(
 
 
 @main.command()
-@click.argument("routines", nargs=-1, required=True)
-@click.option("--layout", help="Layout name or file (default: the project's).")
-@click.option("-o", "--output", type=PATH, help="HTML file to write.")
-@click.option("--patient", help="Patient's name.")
-@click.option("--clinician", help="Clinician's name.")
-@click.option("--date", "date", help="Date to show, YYYY-MM-DD (never the clock by default).")
-@click.option("--note", help="A note from the clinician, shown under the title.")
-@click.option("--language", help=LANGUAGE_HELP)
+@handout_options("HTML file", "Patient's name.", "show", "shown")
 @click.option(
     "--pdf",
     is_flag=True,
