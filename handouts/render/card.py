@@ -118,6 +118,12 @@ def page_size(layout: Layout) -> tuple[float, float]:
     return (c.width + 2 * c.bleed, c.height + 2 * c.bleed)
 
 
+def trim_box(layout: Layout) -> tuple[float, float, float, float]:
+    """The card's trim on its page (left, bottom, right, top): inside the bleed."""
+    c = layout.card
+    return (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
+
+
 def sizes(layout: Layout) -> list[float]:
     """Text sizes to try, largest first, down to the floor."""
     c = layout.card
@@ -440,9 +446,8 @@ def render_cards(card_job: CardJob) -> bytes:
     """Fronts and backs alternating, one side per page at trim + bleed, boxes set."""
     job = CardRun.of(card_job)
     plans = plan_cards(job)
-    c = job.layout.card
     w, h = page_size(job.layout)
-    trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
+    trim = trim_box(job.layout)
     buffer = io.BytesIO()
     with build_settings():  # Flate-only streams, as every product's
         canvas = _canvas(
@@ -489,9 +494,8 @@ def render_card_sheets(
         raise ValueError("bleed cannot be negative")
     job = CardRun.of(card_job)
     plans = plan_cards(job)
-    c = job.layout.card
     w, h = page_size(job.layout)
-    trim = (c.bleed, c.bleed, c.bleed + c.width, c.bleed + c.height)
+    trim = trim_box(job.layout)
     width, height = sheet_size
     buffer = io.BytesIO()
     with build_settings():
