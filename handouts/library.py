@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from . import images
 from .check import Text
@@ -17,6 +18,8 @@ from .images import PreparedImage, has_surrogates, safe_text
 from .model import Clinic, Image, ImageCheck, Routine, clinic_from_source, routine_from_source
 from .output import shown
 from .yamlsrc import did_you_mean, printable, read_yaml
+
+T = TypeVar("T")
 
 DATA_DIR = Path("data")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -82,9 +85,9 @@ def data_root(file: Path) -> Path:
     return parent.resolve()
 
 
-def _picture(image: Image, file: Path, what: str) -> tuple[Path, Callable[[str], DataError]]:
-    """The image's resolved file, inside the data folder and present, and how to report a
-    problem with it at the image's position."""
+def _picture(image: Image, file: Path, what: str, read: Callable[[Path], T]) -> T:
+    """`read` of the image's resolved file, once it is known to be inside the data folder
+    and present; every problem (`read`'s ImageRefused too) at the image's position."""
 
     def problem(message: str) -> DataError:
         where = safe_text(shown(file))
@@ -107,29 +110,23 @@ def _picture(image: Image, file: Path, what: str) -> tuple[Path, Callable[[str],
         raise problem(f"{what} '{written}' is outside the data folder {shown(root)}")
     if not found:
         raise problem(f"{what} file not found: {shown(target)}")
-    return target, problem
+    try:
+        return read(target)
+    except images.ImageRefused as exc:
+        raise problem(f"{what} {shown(target)} {exc.reason}") from None
 
 
 def prepare_image(image: Image, file: Path, what: str) -> PreparedImage:
     """The image checked and prepared to print: inside the data folder, present, a PNG or
     JPEG under the size limits, decoded (see handouts.images). Problems carry the image's
     position."""
-    target, problem = _picture(image, file, what)
-    try:
-        return images.prepare(target)
-    except images.ImageRefused as exc:
-        raise problem(f"{what} {shown(target)} {exc.reason}") from None
+    return _picture(image, file, what, images.prepare)
 
 
-def check_image(image: Image, file: Path, what: str) -> Path:
-    """The image's resolved file, checked as `prepare_image` checks it but without decoding
-    a pixel (`images.check`: no Pillow), as loading and `validate` need."""
-    target, problem = _picture(image, file, what)
-    try:
-        images.check(target)
-    except images.ImageRefused as exc:
-        raise problem(f"{what} {shown(target)} {exc.reason}") from None
-    return target
+def check_image(image: Image, file: Path, what: str) -> None:
+    """The image checked as `prepare_image` checks it, but without decoding a pixel
+    (`images.check`: no Pillow), as loading and `validate` need."""
+    _picture(image, file, what, images.check)
 
 
 def image_check(file: Path) -> ImageCheck:
