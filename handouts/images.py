@@ -175,8 +175,8 @@ def check(path: Path) -> None:
 def image_bytes(path: Path) -> bytes:
     """The bytes to print for the picture: PNG or JPEG, deterministic, no metadata.
 
-    Cached by (resolved path, modification time, size): preparing at load time and printing
-    at render time decode the file once.
+    Cached by (resolved path, modification time, size): the job that takes the picture's
+    hash and the renderer that prints it decode the file once.
     """
     return _entry(path)[1]
 
@@ -201,18 +201,20 @@ def _amount(n: int) -> str:
 
 def _read(path: Path, size: int) -> bytes:
     """The file's bytes, under the file size limit (checked before and after reading)."""
-    if size > MAX_FILE_BYTES:
-        raise ImageRefused(
-            path, f"is {size:,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
+
+    def too_big(n: int) -> ImageRefused:
+        return ImageRefused(
+            path, f"is {n:,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
         )
+
+    if size > MAX_FILE_BYTES:
+        raise too_big(size)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImageRefused(path, f"cannot be read: {_why(exc)}") from None
     if len(data) > MAX_FILE_BYTES:  # grew since stat
-        raise ImageRefused(
-            path, f"is {len(data):,} bytes (limit {_amount(MAX_FILE_BYTES)}); make it smaller"
-        )
+        raise too_big(len(data))
     return data
 
 
