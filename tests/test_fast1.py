@@ -162,7 +162,7 @@ def test_the_faces_common_code_points_are_found_on_their_ranges() -> None:
         _codes,
         _intersection,
         _ranges_of,
-        _shipped_coverage,
+        _shipped_ranges,
         font_files,
         font_set,
     )
@@ -174,7 +174,7 @@ def test_the_faces_common_code_points_are_found_on_their_ranges() -> None:
         assert all(_codes(r) == s for r, s in zip(ranges, sets, strict=True))
         assert _codes(_intersection(ranges)) == frozenset.intersection(*sets)
     files = font_files(FontSettings())
-    shipped = _shipped_coverage()
+    shipped = {digest: _codes(ranges) for digest, ranges in _shipped_ranges().items()}
     from handouts.render.fonts import _digest
 
     faces = [

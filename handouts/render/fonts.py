@@ -433,11 +433,6 @@ def _shipped_ranges() -> dict[str, Ranges]:
     return {digest: tuple((first, last) for first, last in rs) for digest, rs in table.items()}
 
 
-def _shipped_coverage() -> dict[str, frozenset[int]]:
-    """Each shipped font's code points, by the sha256 of its file."""
-    return {digest: _codes(rs) for digest, rs in _shipped_ranges().items()}
-
-
 def _codes(ranges: Ranges) -> frozenset[int]:
     return frozenset(chain.from_iterable(range(first, last + 1) for first, last in ranges))
 
